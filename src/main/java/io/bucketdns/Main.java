@@ -1,0 +1,2 @@
+package io.bucketdns;
+public final class Main { public static void main(String[] a) {} }
