@@ -1,2 +1,13 @@
 package io.bucketdns;
-public final class Main { public static void main(String[] a) {} }
+
+import io.bucketdns.cli.BucketDnsCommand;
+import picocli.CommandLine;
+
+/** The {@code bucketdns} command line. */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) {
+        System.exit(BucketDnsCommand.commandLine().execute(args));
+    }
+}

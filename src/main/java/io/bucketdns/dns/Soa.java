@@ -36,10 +36,14 @@ public record Soa(String mname, String rname, long serial, long refresh, long re
         return new Soa(absolute(f[0]), absolute(f[1]), v[0], v[1], v[2], v[3], v[4]);
     }
 
-    /** The presentation-format data, with the catalog's serial when this SOA follows it. */
+    /** The serial to publish: the configured one, or the catalog's when this SOA follows it. */
+    public long serialFor(long catalogSerial) {
+        return serial == FOLLOW_CATALOG ? catalogSerial : serial;
+    }
+
+    /** The presentation-format data, with the serial {@link #serialFor} gives. */
     public String data(long catalogSerial) {
-        long s = serial == FOLLOW_CATALOG ? catalogSerial : serial;
-        return mname + " " + rname + " " + s + " " + refresh + " " + retry + " " + expire + " " + minimum;
+        return mname + " " + rname + " " + serialFor(catalogSerial) + " " + refresh + " " + retry + " " + expire + " " + minimum;
     }
 
     /** This SOA with the serial replaced. */

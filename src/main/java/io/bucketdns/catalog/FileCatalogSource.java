@@ -1,0 +1,106 @@
+package io.bucketdns.catalog;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A catalog read from a local bucket file ({@link BucketFile}) and reloaded when the file changes.
+ *
+ * <p>The file is polled (size, modification time, inode) every {@value #POLL_MILLIS} ms rather than
+ * watched, because inotify misses atomic renames on some file systems and is absent on others; a
+ * change is answered within a second. A file that fails to parse is reported once, with its line,
+ * and the last good catalog stays in force.
+ */
+public final class FileCatalogSource implements CatalogSource {
+    static final long POLL_MILLIS = 250;
+    private static final Logger LOG = LoggerFactory.getLogger(FileCatalogSource.class);
+
+    private final Path file;
+    private final Map<String, Zonegroup> zonegroups;
+    private final Zonegroup defaultZonegroup;
+    private ScheduledExecutorService poller;
+    private Object lastSeen;
+    private Object lastReported;
+
+    /**
+     * @param file the bucket file
+     * @param zonegroups every zonegroup a line may name, with its hostname
+     * @param defaultZonegroup where unknown buckets go; null for none
+     */
+    public FileCatalogSource(Path file, Map<String, Zonegroup> zonegroups, Zonegroup defaultZonegroup) {
+        this.file = file;
+        this.zonegroups = Map.copyOf(zonegroups);
+        this.defaultZonegroup = defaultZonegroup;
+    }
+
+    @Override
+    public void start(LiveCatalog target) {
+        lastSeen = stamp();
+        target.replace(load(target.current().serial()));
+        LOG.info("catalog: {} buckets from {}", target.current().size(), file);
+        poller = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "catalog-file-poller");
+            t.setDaemon(true);
+            return t;
+        });
+        poller.scheduleWithFixedDelay(() -> poll(target), POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private void poll(LiveCatalog target) {
+        Object now = stamp();
+        if (Objects.equals(now, lastSeen)) {
+            return;
+        }
+        try {
+            Catalog next = load(target.current().serial());
+            target.replace(next);
+            lastSeen = now;
+            LOG.info("catalog: reloaded {}: {} buckets", file, next.size());
+        } catch (CatalogException e) {
+            // Keep polling: the next save may fix it. Report each broken version once.
+            lastSeen = now;
+            if (!Objects.equals(now, lastReported)) {
+                lastReported = now;
+                LOG.error("catalog: {}; still answering from the previous catalog ({} buckets)", e.getMessage(), target.current().size());
+            }
+        } catch (RuntimeException e) {
+            LOG.error("catalog: reloading {} failed; still answering from the previous catalog", file, e);
+        }
+    }
+
+    private Catalog load(long previousSerial) {
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return Catalog.of(zonegroups, defaultZonegroup, BucketFile.read(file, in, zonegroups.keySet()), previousSerial);
+        } catch (IOException e) {
+            throw new CatalogException(file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /** What identifies one version of the file: size, mtime and inode, or the failure to stat it. */
+    private Object stamp() {
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            return java.util.List.of(a.size(), a.lastModifiedTime(), String.valueOf(a.fileKey()));
+        } catch (IOException e) {
+            return "missing";
+        }
+    }
+
+    @Override
+    public void close() {
+        if (poller != null) {
+            poller.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package io.bucketdns.cli;
+
+import io.bucketdns.Service;
+import io.bucketdns.config.BucketDnsConfig;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** Runs the service until SIGTERM or SIGINT. */
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run bucketdns with a config file.")
+final class ServeCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+
+    @Mixin
+    ConfigOption config;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        return run(config.load());
+    }
+
+    static int run(BucketDnsConfig cfg) throws InterruptedException {
+        cfg.warnings().forEach(w -> LOG.warn("config: {}", w));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Service service = Service.start(cfg);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("stopping");
+            service.close();
+            stopped.countDown();
+        }, "shutdown"));
+        LOG.info("bucketdns serving {} (config {})", cfg.zones().stream().map(z -> z.name()).toList(), cfg.file());
+        stopped.await();
+        return 0;
+    }
+}

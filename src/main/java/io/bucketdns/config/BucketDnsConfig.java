@@ -1,0 +1,79 @@
+package io.bucketdns.config;
+
+import io.bucketdns.dns.Zone;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole configuration, validated: every value here is usable as is. Built by {@link
+ * ConfigLoader}; immutable.
+ *
+ * @param file the file it was read from; null for the built-in defaults
+ * @param remoteBackend the PowerDNS remote-backend HTTP listener; null when switched off
+ * @param zones the served global zones with their answer settings
+ * @param rgw how to reach the RGW Admin Ops API
+ * @param debug the seed's {@code debug} flag: more logging
+ * @param catalog where the bucket map comes from
+ * @param zonegroupHostnames {@code [zonegroup.NAME] hostname} overrides, by zonegroup name
+ * @param dnsListen addresses of the standalone DNS server; empty when it is off
+ * @param opsListen the ops HTTP listener (metrics, health); null when off
+ * @param warnings things that work but look like mistakes, for the log and {@code check}
+ */
+public record BucketDnsConfig(
+        Path file,
+        InetSocketAddress remoteBackend,
+        List<Zone> zones,
+        Rgw rgw,
+        boolean debug,
+        CatalogSettings catalog,
+        Map<String, String> zonegroupHostnames,
+        List<InetSocketAddress> dnsListen,
+        InetSocketAddress opsListen,
+        List<String> warnings) {
+
+    public BucketDnsConfig {
+        zones = List.copyOf(zones);
+        zonegroupHostnames = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(zonegroupHostnames));
+        dnsListen = List.copyOf(dnsListen);
+        warnings = List.copyOf(warnings);
+    }
+
+    /**
+     * The RGW Admin Ops API.
+     *
+     * @param endpoints base URLs (scheme, host, port), tried in order
+     * @param adminEntry the admin path prefix, {@code admin} by default
+     * @param accessKey access key of a user with {@code metadata=read;zone=read;mdlog=read}
+     * @param secretKey its secret; never printed
+     */
+    public record Rgw(List<String> endpoints, String adminEntry, String accessKey, String secretKey) {
+        public Rgw {
+            endpoints = List.copyOf(endpoints);
+        }
+
+        @Override
+        public String toString() {
+            return "Rgw[endpoints=" + endpoints + ", adminEntry=" + adminEntry + ", accessKey=" + accessKey + ", secretKey=***]";
+        }
+    }
+
+    /** Where bucket locations come from. */
+    public enum Source {
+        /** The RGW Admin Ops API: full load, then the metadata log. */
+        RGW,
+        /** A local "bucket zonegroup" file, reloaded when it changes. */
+        FILE
+    }
+
+    /**
+     * The {@code [catalog]} section.
+     *
+     * @param source where bucket locations come from
+     * @param file the bucket file (absolute), for the file source; null otherwise
+     * @param defaultZonegroup where unknown buckets go; null for the RGW master zonegroup (or, for
+     *     the file source, the first zonegroup configured)
+     */
+    public record CatalogSettings(Source source, Path file, String defaultZonegroup) {}
+}

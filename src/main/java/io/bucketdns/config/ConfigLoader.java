@@ -1,0 +1,384 @@
+package io.bucketdns.config;
+
+import io.bucketdns.dns.Soa;
+import io.bucketdns.dns.UnknownBucketPolicy;
+import io.bucketdns.dns.Zone;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.xbill.DNS.Address;
+
+/**
+ * Reads {@code rgw-pdns.conf}: the seed's {@code [powerdns]} keys with their meanings and defaults,
+ * plus bucketdns's own sections. Any problem is a {@link ConfigException} naming file, line and fix.
+ */
+public final class ConfigLoader {
+    /** Where a config is looked for when none is named, in order (the seed's search path). */
+    public static final List<Path> SEARCH_PATH = List.of(
+            Path.of("rgw-pdns.conf"),
+            Path.of(System.getProperty("user.home"), "rgw-pdns.conf"),
+            Path.of("/etc/ceph/rgw-pdns.conf"));
+
+    /** The seed's defaults for its {@code [powerdns]} keys. */
+    static final Map<String, String> SEED_DEFAULTS = Map.ofEntries(
+            Map.entry("listen_addr", "127.0.0.1"),
+            Map.entry("listen_port", "6780"),
+            Map.entry("dns_zone", "rgw.local.lan"),
+            Map.entry("dns_soa_ttl", "3600"),
+            Map.entry("dns_default_ttl", "60"),
+            Map.entry("rgw_endpoint", "localhost:8080"),
+            Map.entry("rgw_admin_entry", "admin"),
+            Map.entry("rgw_access_key", "access"),
+            Map.entry("rgw_secret_key", "secret"),
+            Map.entry("debug", "false"));
+
+    /**
+     * Without {@code dns_soa_record}, the seed's SOA names and timers are used, but the serial
+     * follows the catalog so that caches see every change.
+     */
+    static final String DEFAULT_SOA = "dns1.icann.org. hostmaster.icann.org. 0 7200 3600 1209600 3600";
+
+    private static final Map<String, Set<String>> KEYS = Map.of(
+            "powerdns", Set.of("listen_addr", "listen_port", "dns_zone", "dns_soa_record", "dns_soa_ttl", "dns_default_ttl",
+                    "rgw_endpoint", "rgw_admin_entry", "rgw_access_key", "rgw_secret_key", "debug"),
+            "catalog", Set.of("source", "file", "unknown_bucket", "default_zonegroup"),
+            "dns", Set.of("listen", "ns", "a", "aaaa"));
+    private static final String ZONEGROUP_PREFIX = "zonegroup.";
+    private static final Set<String> ZONEGROUP_KEYS = Set.of("hostname");
+    private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?");
+
+    private ConfigLoader() {}
+
+    /**
+     * Finds the config file: {@code explicit} when given (it must exist), else the first of {@link
+     * #SEARCH_PATH} that exists.
+     *
+     * @throws ConfigException when an explicit file is missing, or no file is found at all
+     */
+    public static Path locate(Path explicit) {
+        if (explicit != null) {
+            if (!Files.isRegularFile(explicit)) {
+                throw new ConfigException(explicit, 0, "config file not found", "check the path given to --config");
+            }
+            return explicit;
+        }
+        for (Path p : SEARCH_PATH) {
+            if (Files.isRegularFile(p)) {
+                return p;
+            }
+        }
+        throw new ConfigException(null, 0, "no config file found (looked for " + SEARCH_PATH + ")",
+                "pass --config FILE, or try 'bucketdns demo' for a ready-made example");
+    }
+
+    /** Reads and validates a config file. */
+    public static BucketDnsConfig load(Path file) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (MalformedInputException e) {
+            throw new ConfigException(file, 0, "not UTF-8 text", "save the file as UTF-8");
+        } catch (IOException e) {
+            throw new ConfigException(file, 0, "cannot read: " + e.getMessage(), "check the path and its permissions");
+        }
+        return parse(file, lines);
+    }
+
+    /** Validates config text as if read from {@code file} (used for error messages and relative paths). */
+    public static BucketDnsConfig parse(Path file, List<String> lines) {
+        return new Reader(Ini.parse(file, lines)).read();
+    }
+
+    /** Turns one section's values into settings, remembering which line each came from. */
+    private static final class Reader {
+        private final Ini ini;
+        private final Path file;
+        private final List<String> warnings = new ArrayList<>();
+
+        Reader(Ini ini) {
+            this.ini = ini;
+            this.file = ini.file();
+        }
+
+        BucketDnsConfig read() {
+            checkKeys();
+            if (!ini.sections().containsKey("powerdns")) {
+                warnings.add("no [powerdns] section: the seed's defaults are used (zone " + SEED_DEFAULTS.get("dns_zone") + ")");
+            }
+            InetSocketAddress backend = null;
+            String addr = get("powerdns", "listen_addr");
+            if (!addr.isEmpty()) {
+                int port = integer("powerdns", "listen_port", 1, 65535, "a TCP port, e.g. 6780");
+                backend = new InetSocketAddress(addr, port);
+                if (backend.isUnresolved()) {
+                    throw error("powerdns", "listen_addr", "'" + addr + "' is not an address of this machine", "use an IP such as 127.0.0.1");
+                }
+            }
+            List<Zone> zones = zones();
+            BucketDnsConfig.Rgw rgw = new BucketDnsConfig.Rgw(
+                    endpoints(), get("powerdns", "rgw_admin_entry").replaceAll("^/+|/+$", ""),
+                    get("powerdns", "rgw_access_key"), get("powerdns", "rgw_secret_key"));
+            boolean debug = bool("powerdns", "debug");
+            BucketDnsConfig.CatalogSettings catalog = catalog();
+            Map<String, String> hostnames = zonegroupHostnames();
+            if (catalog.source() == BucketDnsConfig.Source.FILE) {
+                if (hostnames.isEmpty()) {
+                    throw new ConfigException(file, ini.sectionLine("catalog"), "[catalog] source = file needs the zonegroups' hostnames",
+                            "add a section per zonegroup, e.g. [zonegroup.eu] with hostname = o.example.eu");
+                }
+                if (catalog.defaultZonegroup() != null && !hostnames.containsKey(catalog.defaultZonegroup())) {
+                    throw error("catalog", "default_zonegroup", "zonegroup '" + catalog.defaultZonegroup() + "' has no [zonegroup."
+                            + catalog.defaultZonegroup() + "] section", "name one of " + String.join(", ", hostnames.keySet()));
+                }
+            }
+            List<InetSocketAddress> dnsListen = new ArrayList<>();
+            for (String a : list("dns", "listen")) {
+                dnsListen.add(socketAddress("dns", "listen", a));
+            }
+            return new BucketDnsConfig(file, backend, zones, rgw, debug, catalog, hostnames, dnsListen, null, warnings);
+        }
+
+        private void checkKeys() {
+            for (Map.Entry<String, Map<String, Ini.Entry>> s : ini.sections().entrySet()) {
+                String section = s.getKey();
+                Set<String> allowed = section.startsWith(ZONEGROUP_PREFIX) ? ZONEGROUP_KEYS : KEYS.get(section);
+                if (allowed == null) {
+                    warnings.add(file + ":" + ini.sectionLine(section) + ": section [" + section + "] is not used by bucketdns");
+                    continue;
+                }
+                for (Map.Entry<String, Ini.Entry> k : s.getValue().entrySet()) {
+                    if (!allowed.contains(k.getKey())) {
+                        throw new ConfigException(file, k.getValue().line(), "[" + section + "] has no key '" + k.getKey() + "'",
+                                "use one of " + String.join(", ", allowed.stream().sorted().toList()));
+                    }
+                }
+            }
+        }
+
+        private List<Zone> zones() {
+            List<String> names = list("powerdns", "dns_zone");
+            if (names.isEmpty()) {
+                throw error("powerdns", "dns_zone", "no zone given", "name the global zone, e.g. dns_zone = o.example.com");
+            }
+            Soa soa = soa();
+            long soaTtl = integer("powerdns", "dns_soa_ttl", 0, Integer.MAX_VALUE, "a TTL in seconds, e.g. 3600");
+            long defaultTtl = integer("powerdns", "dns_default_ttl", 0, Integer.MAX_VALUE, "a TTL in seconds, e.g. 60");
+            List<String> ns = new ArrayList<>();
+            for (String n : list("dns", "ns")) {
+                ns.add(hostname("dns", "ns", n) + ".");
+            }
+            List<String> a = new ArrayList<>();
+            for (String ip : list("dns", "a")) {
+                if (!Address.isDottedQuad(ip)) {
+                    throw error("dns", "a", "'" + ip + "' is not an IPv4 address", "write addresses like 192.0.2.10, comma-separated");
+                }
+                a.add(ip);
+            }
+            List<String> aaaa = new ArrayList<>();
+            for (String ip : list("dns", "aaaa")) {
+                if (!ip.contains(":") || Address.toByteArray(ip, Address.IPv6) == null) {
+                    throw error("dns", "aaaa", "'" + ip + "' is not an IPv6 address", "write addresses like 2001:db8::10, comma-separated");
+                }
+                aaaa.add(ip);
+            }
+            UnknownBucketPolicy policy = switch (get("catalog", "unknown_bucket").toLowerCase(Locale.ROOT)) {
+                case "", "default" -> UnknownBucketPolicy.DEFAULT;
+                case "nxdomain" -> UnknownBucketPolicy.NXDOMAIN;
+                default -> throw error("catalog", "unknown_bucket", "'" + get("catalog", "unknown_bucket") + "' is not a choice",
+                        "write default (CNAME to the default zonegroup) or nxdomain");
+            };
+            Set<String> seen = new LinkedHashSet<>();
+            List<Zone> zones = new ArrayList<>();
+            for (String name : names) {
+                String zone = hostname("powerdns", "dns_zone", name);
+                if (!seen.add(zone)) {
+                    throw error("powerdns", "dns_zone", "zone " + zone + " is listed twice", "list each zone once");
+                }
+                zones.add(new Zone(zone, soa, soaTtl, defaultTtl, ns, a, aaaa, policy));
+            }
+            return zones;
+        }
+
+        private Soa soa() {
+            String text = get("powerdns", "dns_soa_record");
+            if (text.isEmpty()) {
+                return Soa.parse(DEFAULT_SOA).withSerial(Soa.FOLLOW_CATALOG);
+            }
+            try {
+                return Soa.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw error("powerdns", "dns_soa_record", e.getMessage(),
+                        "write 'ns1.example.com. hostmaster.example.com. 1 7200 3600 1209600 60'");
+            }
+        }
+
+        private List<String> endpoints() {
+            List<String> urls = new ArrayList<>();
+            for (String e : list("powerdns", "rgw_endpoint")) {
+                String url = e.contains("://") ? e : "http://" + e;
+                try {
+                    URI u = new URI(url);
+                    if (u.getHost() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https"))) {
+                        throw new URISyntaxException(url, "no host");
+                    }
+                    urls.add(u.getScheme() + "://" + u.getRawAuthority());
+                } catch (URISyntaxException ex) {
+                    throw error("powerdns", "rgw_endpoint", "'" + e + "' is not host:port or an http(s) URL",
+                            "write e.g. rgw_endpoint = 127.0.0.1:8080, several comma-separated");
+                }
+            }
+            if (urls.isEmpty()) {
+                throw error("powerdns", "rgw_endpoint", "no endpoint given", "write e.g. rgw_endpoint = 127.0.0.1:8080");
+            }
+            return urls;
+        }
+
+        private BucketDnsConfig.CatalogSettings catalog() {
+            BucketDnsConfig.Source source = switch (get("catalog", "source").toLowerCase(Locale.ROOT)) {
+                case "", "rgw" -> BucketDnsConfig.Source.RGW;
+                case "file" -> BucketDnsConfig.Source.FILE;
+                default -> throw error("catalog", "source", "'" + get("catalog", "source") + "' is not a catalog source",
+                        "write rgw or file");
+            };
+            Path bucketFile = null;
+            String f = get("catalog", "file");
+            if (source == BucketDnsConfig.Source.FILE) {
+                if (f.isEmpty()) {
+                    throw new ConfigException(file, ini.sectionLine("catalog"), "[catalog] source = file needs a file",
+                            "add file = buckets.txt (one 'bucket zonegroup' pair a line)");
+                }
+                Path base = file == null || file.toAbsolutePath().getParent() == null ? Path.of("") : file.toAbsolutePath().getParent();
+                bucketFile = base.resolve(f).toAbsolutePath().normalize();
+                if (!Files.isRegularFile(bucketFile)) {
+                    throw error("catalog", "file", "bucket file " + bucketFile + " does not exist", "create it or fix the path (relative to the config file)");
+                }
+            }
+            String def = get("catalog", "default_zonegroup");
+            return new BucketDnsConfig.CatalogSettings(source, bucketFile, def.isEmpty() ? null : def);
+        }
+
+        private Map<String, String> zonegroupHostnames() {
+            Map<String, String> out = new LinkedHashMap<>();
+            for (String section : ini.sections().keySet()) {
+                if (section.startsWith(ZONEGROUP_PREFIX)) {
+                    String name = section.substring(ZONEGROUP_PREFIX.length()).strip();
+                    if (name.isEmpty()) {
+                        throw new ConfigException(file, ini.sectionLine(section), "[zonegroup.] has no zonegroup name",
+                                "write [zonegroup.NAME], e.g. [zonegroup.eu]");
+                    }
+                    String h = get(section, "hostname");
+                    if (h.isEmpty()) {
+                        throw new ConfigException(file, ini.sectionLine(section), "[" + section + "] has no hostname",
+                                "add hostname = o.example.eu (the host suffix of that zonegroup)");
+                    }
+                    out.put(name, hostname(section, "hostname", h));
+                }
+            }
+            return out;
+        }
+
+        /** A lowercase DNS name without trailing dot, or an error naming the key. */
+        private String hostname(String section, String key, String value) {
+            String v = value.endsWith(".") ? value.substring(0, value.length() - 1) : value;
+            String fix = "write a DNS name such as o.example.com";
+            if (v.isEmpty() || v.length() > 253) {
+                throw error(section, key, "'" + value + "' is not a DNS name (1 to 253 characters)", fix);
+            }
+            for (String label : v.split("\\.", -1)) {
+                if (!LABEL.matcher(label).matches()) {
+                    throw error(section, key, "'" + value + "' is not a DNS name (label '" + label + "')", fix);
+                }
+            }
+            return v.toLowerCase(Locale.ROOT);
+        }
+
+        private InetSocketAddress socketAddress(String section, String key, String value) {
+            int colon = value.lastIndexOf(':');
+            String fix = "write host:port, e.g. 127.0.0.1:5300 or [::1]:5300";
+            if (colon <= 0) {
+                throw error(section, key, "'" + value + "' has no port", fix);
+            }
+            String host = value.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            int port;
+            try {
+                port = Integer.parseInt(value.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw error(section, key, "'" + value + "' has no numeric port", fix);
+            }
+            if (port < 0 || port > 65535) {
+                throw error(section, key, "port " + port + " is outside 0..65535", fix);
+            }
+            InetSocketAddress a = new InetSocketAddress(host, port);
+            if (a.isUnresolved()) {
+                throw error(section, key, "'" + host + "' is not an address of this machine", fix);
+            }
+            return a;
+        }
+
+        private String get(String section, String key) {
+            Ini.Entry e = entry(section, key);
+            if (e != null) {
+                return e.value();
+            }
+            return section.equals("powerdns") ? SEED_DEFAULTS.getOrDefault(key, "") : "";
+        }
+
+        private List<String> list(String section, String key) {
+            List<String> out = new ArrayList<>();
+            for (String s : get(section, key).split(",")) {
+                if (!s.isBlank()) {
+                    out.add(s.strip());
+                }
+            }
+            return out;
+        }
+
+        private int integer(String section, String key, int min, int max, String fix) {
+            String v = get(section, key);
+            try {
+                int i = Integer.parseInt(v);
+                if (i < min || i > max) {
+                    throw error(section, key, v + " is outside " + min + ".." + max, fix);
+                }
+                return i;
+            } catch (NumberFormatException e) {
+                throw error(section, key, "'" + v + "' is not a whole number", fix);
+            }
+        }
+
+        private boolean bool(String section, String key) {
+            return switch (get(section, key).toLowerCase(Locale.ROOT)) {
+                case "1", "yes", "true", "on" -> true;
+                case "", "0", "no", "false", "off" -> false;
+                default -> throw error(section, key, "'" + get(section, key) + "' is not a boolean", "write true or false");
+            };
+        }
+
+        private Ini.Entry entry(String section, String key) {
+            Map<String, Ini.Entry> s = ini.sections().get(section);
+            return s == null ? null : s.get(key);
+        }
+
+        private ConfigException error(String section, String key, String problem, String fix) {
+            Ini.Entry e = entry(section, key);
+            int line = e != null ? e.line() : ini.sectionLine(section);
+            return new ConfigException(file, line, "[" + section + "] " + key + ": " + problem, fix);
+        }
+    }
+}

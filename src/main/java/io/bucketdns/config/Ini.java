@@ -1,0 +1,124 @@
+package io.bucketdns.config;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * An INI file read the way Python's ConfigParser reads it, so that the seed's {@code
+ * rgw-pdns.conf} files parse unchanged: {@code [section]} headers, {@code key = value} or {@code
+ * key: value}, keys case-insensitive, full-line comments with {@code #} or {@code ;}, inline
+ * comments after whitespace, and continuation lines that start with whitespace.
+ */
+final class Ini {
+    /** One value and the line it was set on, for error messages. */
+    record Entry(String value, int line) {}
+
+    private final Path file;
+    private final Map<String, Map<String, Entry>> sections;
+    private final Map<String, Integer> sectionLines;
+
+    private Ini(Path file, Map<String, Map<String, Entry>> sections, Map<String, Integer> sectionLines) {
+        this.file = file;
+        this.sections = sections;
+        this.sectionLines = sectionLines;
+    }
+
+    /**
+     * Parses the lines of {@code file}.
+     *
+     * @throws ConfigException for a line that is neither a section, a key, a comment nor blank
+     */
+    static Ini parse(Path file, List<String> lines) {
+        Map<String, Map<String, Entry>> sections = new LinkedHashMap<>();
+        Map<String, Integer> sectionLines = new LinkedHashMap<>();
+        Map<String, Entry> current = null;
+        String lastKey = null;
+        for (int i = 0; i < lines.size(); i++) {
+            int n = i + 1;
+            String raw = lines.get(i);
+            if (i == 0 && raw.startsWith("\uFEFF")) {
+                raw = raw.substring(1);
+            }
+            String trimmed = raw.strip();
+            if (trimmed.isEmpty() || trimmed.startsWith("#") || trimmed.startsWith(";")) {
+                continue;
+            }
+            if (Character.isWhitespace(raw.charAt(0)) && current != null && lastKey != null) {
+                Entry e = current.get(lastKey);
+                current.put(lastKey, new Entry((e.value() + " " + stripComment(trimmed)).strip(), e.line()));
+                continue;
+            }
+            if (trimmed.startsWith("[")) {
+                int close = trimmed.indexOf(']');
+                if (close < 0) {
+                    throw new ConfigException(file, n, "section header '" + trimmed + "' has no closing ']'", "write it as [name]");
+                }
+                String name = trimmed.substring(1, close).strip();
+                if (name.isEmpty()) {
+                    throw new ConfigException(file, n, "empty section name '[]'", "name the section, e.g. [powerdns]");
+                }
+                if (sections.containsKey(name)) {
+                    throw new ConfigException(file, n, "section [" + name + "] appears twice (first on line "
+                            + sectionLines.get(name) + ")", "merge the two sections");
+                }
+                current = new LinkedHashMap<>();
+                sections.put(name, current);
+                sectionLines.put(name, n);
+                lastKey = null;
+                continue;
+            }
+            int eq = separator(trimmed);
+            if (eq <= 0) {
+                throw new ConfigException(file, n, "'" + abbreviate(trimmed) + "' is not 'key = value', a [section] or a comment",
+                        "write key = value, or start the line with # to comment it out");
+            }
+            if (current == null) {
+                throw new ConfigException(file, n, "key '" + trimmed.substring(0, eq).strip() + "' comes before any [section]",
+                        "put it under a section header such as [powerdns]");
+            }
+            String key = trimmed.substring(0, eq).strip().toLowerCase(Locale.ROOT);
+            String value = stripComment(trimmed.substring(eq + 1)).strip();
+            current.put(key, new Entry(value, n));
+            lastKey = key;
+        }
+        return new Ini(file, sections, sectionLines);
+    }
+
+    Path file() {
+        return file;
+    }
+
+    Map<String, Map<String, Entry>> sections() {
+        return sections;
+    }
+
+    int sectionLine(String section) {
+        return sectionLines.getOrDefault(section, 0);
+    }
+
+    private static int separator(String line) {
+        int eq = line.indexOf('=');
+        int colon = line.indexOf(':');
+        if (eq < 0) {
+            return colon;
+        }
+        return colon < 0 ? eq : Math.min(eq, colon);
+    }
+
+    private static String stripComment(String value) {
+        for (int i = 1; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if ((c == ';' || c == '#') && Character.isWhitespace(value.charAt(i - 1))) {
+                return value.substring(0, i);
+            }
+        }
+        return value;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 60 ? s.substring(0, 57) + "..." : s;
+    }
+}

@@ -1,0 +1,252 @@
+package io.bucketdns.pdns;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.bucketdns.catalog.Catalog;
+import io.bucketdns.catalog.LiveCatalog;
+import io.bucketdns.dns.Answer;
+import io.bucketdns.dns.NameSyntax;
+import io.bucketdns.dns.Rcode;
+import io.bucketdns.dns.RecordType;
+import io.bucketdns.dns.ResourceRecord;
+import io.bucketdns.dns.Resolver;
+import io.bucketdns.dns.Zone;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The PowerDNS remote backend protocol: one method call in, one JSON reply out. Transports (http,
+ * unix, pipe) decode a call into a method name and parameters and send back these bytes as they
+ * are.
+ *
+ * <p>Every reply is {@code {"result": ...}}, and a call that cannot be answered gets {@code
+ * {"result":false,"log":["why"]}}: PowerDNS treats false as "no data" and writes the log lines to
+ * its own log, so a bad question never turns into SERVFAIL or a stack trace.
+ */
+public final class RemoteBackend {
+    private static final Logger LOG = LoggerFactory.getLogger(RemoteBackend.class);
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final Resolver resolver;
+    private final LiveCatalog catalog;
+    private final List<Zone> zones;
+    private final boolean debug;
+
+    /**
+     * @param resolver the rules
+     * @param catalog the live bucket map
+     * @param zones the served zones in configured order; a zone's id is its position plus one
+     * @param debug log every call
+     */
+    public RemoteBackend(Resolver resolver, LiveCatalog catalog, List<Zone> zones, boolean debug) {
+        this.resolver = resolver;
+        this.catalog = catalog;
+        this.zones = List.copyOf(zones);
+        this.debug = debug;
+    }
+
+    /**
+     * Answers one call.
+     *
+     * @param method the method name, such as {@code lookup}
+     * @param parameters its parameters object; may be empty or missing fields
+     * @return the JSON reply, UTF-8
+     */
+    public byte[] handle(String method, JsonNode parameters) {
+        try {
+            byte[] reply = switch (method) {
+                case "lookup" -> lookup(parameters);
+                case "initialize" -> literal("true");
+                case "getAllDomains" -> allDomains();
+                case "getDomainInfo" -> domainInfo(text(parameters, "name"));
+                case "getAllDomainMetadata" -> literal("{}");
+                case "getDomainMetadata" -> literal("[]");
+                case "list" -> list(text(parameters, "zonename"));
+                default -> failure("bucketdns does not implement method '" + printable(method) + "'");
+            };
+            if (debug) {
+                LOG.debug("pdns {} {} -> {}", method, parameters, new String(reply, StandardCharsets.UTF_8));
+            }
+            return reply;
+        } catch (RuntimeException e) {
+            LOG.error("pdns {} failed", printable(method), e);
+            return failure("bucketdns failed on " + printable(method) + ": " + e.getClass().getSimpleName());
+        }
+    }
+
+    /** The reply to a call that could not even be decoded into a method and parameters. */
+    public static byte[] failure(String why) {
+        return write(g -> {
+            g.writeBooleanField("result", false);
+            g.writeArrayFieldStart("log");
+            g.writeString(why);
+            g.writeEndArray();
+        });
+    }
+
+    private byte[] lookup(JsonNode p) {
+        String qname = text(p, "qname");
+        String qtypeName = text(p, "qtype");
+        if (qname == null || qtypeName == null) {
+            return failure("lookup needs qname and qtype");
+        }
+        String problem = NameSyntax.problem(qname);
+        if (problem != null) {
+            return failure("not a DNS name: " + problem);
+        }
+        int qtype = RecordType.code(qtypeName);
+        if (qtype < 0) {
+            return failure("unknown qtype '" + printable(qtypeName) + "'");
+        }
+        Answer answer = resolver.resolve(catalog.current(), qname, qtype);
+        if (answer.rcode() == Rcode.REFUSED) {
+            return literal("false");
+        }
+        return write(g -> {
+            g.writeArrayFieldStart("result");
+            for (ResourceRecord r : answer.answer()) {
+                // PowerDNS discovers zones by asking SOA up the tree: anything but an SOA there is an error.
+                if (qtype != RecordType.SOA || r.type() == RecordType.SOA) {
+                    record(g, r);
+                }
+            }
+            g.writeEndArray();
+        });
+    }
+
+    private byte[] allDomains() {
+        Catalog c = catalog.current();
+        return write(g -> {
+            g.writeArrayFieldStart("result");
+            for (int i = 0; i < zones.size(); i++) {
+                domain(g, i, c);
+            }
+            g.writeEndArray();
+        });
+    }
+
+    private byte[] domainInfo(String name) {
+        int i = zoneIndex(name);
+        if (i < 0) {
+            return literal("false");
+        }
+        Catalog c = catalog.current();
+        return write(g -> {
+            g.writeFieldName("result");
+            domain(g, i, c);
+        });
+    }
+
+    /** The zone's records: the apex, then one CNAME per known bucket (a snapshot; unknown names are not listed). */
+    private byte[] list(String zonename) {
+        int i = zoneIndex(zonename);
+        if (i < 0) {
+            return literal("false");
+        }
+        Zone zone = zones.get(i);
+        Catalog c = catalog.current();
+        return write(g -> {
+            g.writeArrayFieldStart("result");
+            for (ResourceRecord r : Resolver.apexRecords(zone, c, zone.absoluteName())) {
+                record(g, r);
+            }
+            IOException[] failed = new IOException[1];
+            c.forEachBucket((bucket, zg) -> {
+                if (failed[0] == null) {
+                    try {
+                        record(g, new ResourceRecord(bucket + "." + zone.absoluteName(), RecordType.CNAME, zone.defaultTtl(),
+                                bucket + "." + zg.hostname() + "."));
+                    } catch (IOException e) {
+                        failed[0] = e;
+                    }
+                }
+            });
+            if (failed[0] != null) {
+                throw failed[0];
+            }
+            g.writeEndArray();
+        });
+    }
+
+    private void domain(JsonGenerator g, int i, Catalog c) throws IOException {
+        Zone z = zones.get(i);
+        long serial = z.soa().serialFor(c.serial());
+        g.writeStartObject();
+        g.writeNumberField("id", i + 1);
+        g.writeStringField("zone", z.absoluteName());
+        g.writeStringField("kind", "native");
+        g.writeNumberField("serial", serial);
+        g.writeNumberField("notified_serial", serial);
+        g.writeNumberField("last_check", 0);
+        g.writeArrayFieldStart("masters");
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    private int zoneIndex(String name) {
+        if (name == null) {
+            return -1;
+        }
+        String n = (name.endsWith(".") ? name.substring(0, name.length() - 1) : name).toLowerCase(Locale.ROOT);
+        for (int i = 0; i < zones.size(); i++) {
+            if (zones.get(i).name().equals(n)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static void record(JsonGenerator g, ResourceRecord r) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("qtype", RecordType.name(r.type()));
+        g.writeStringField("qname", r.name());
+        g.writeStringField("content", r.data());
+        g.writeNumberField("ttl", r.ttl());
+        g.writeEndObject();
+    }
+
+    private static String text(JsonNode p, String field) {
+        if (p == null) {
+            return null;
+        }
+        JsonNode v = p.get(field);
+        return v == null || v.isNull() || v.isContainerNode() ? null : v.asText();
+    }
+
+    /** A name as it may appear in a log line: control characters escaped, length bounded. */
+    static String printable(String s) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length() && i < 80; i++) {
+            char c = s.charAt(i);
+            b.append(c < 0x20 || c == 0x7F ? String.format("\\x%02x", (int) c) : String.valueOf(c));
+        }
+        return s.length() > 80 ? b + "..." : b.toString();
+    }
+
+    private static byte[] literal(String result) {
+        return ("{\"result\":" + result + "}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private interface Body {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    private static byte[] write(Body body) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            body.write(g);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}
