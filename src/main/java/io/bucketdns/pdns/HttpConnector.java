@@ -4,20 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The PowerDNS remote backend's HTTP connector, a drop-in for the seed's Flask app at {@code
@@ -39,7 +31,6 @@ import org.slf4j.LoggerFactory;
 public final class HttpConnector implements AutoCloseable {
     /** Larger bodies are refused: no remote-backend call comes near this. */
     static final int MAX_BODY = 64 * 1024;
-    private static final Logger LOG = LoggerFactory.getLogger(HttpConnector.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String PREFIX = "/dns";
 
@@ -51,55 +42,30 @@ public final class HttpConnector implements AutoCloseable {
             "getAllDomainMetadata", List.of("name"),
             "getDomainMetadata", List.of("name", "kind"));
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final Http11Server server;
     private final RemoteBackend backend;
 
-    private HttpConnector(HttpServer server, ExecutorService executor, RemoteBackend backend) {
-        this.server = server;
-        this.executor = executor;
+    private HttpConnector(InetSocketAddress address, RemoteBackend backend) throws IOException {
         this.backend = backend;
+        this.server = new Http11Server(address, MAX_BODY, this::dispatch, RemoteBackend::failure);
     }
 
     /** Binds {@code address} and starts serving. */
     public static HttpConnector start(InetSocketAddress address, RemoteBackend backend) throws IOException {
-        // Read once when the JDK's server class initialises; must be set before the first create().
-        System.setProperty("sun.net.httpserver.nodelay", "true");
-        HttpServer server = HttpServer.create(address, 128);
-        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-        HttpConnector connector = new HttpConnector(server, executor, backend);
-        server.setExecutor(executor);
-        server.createContext("/", connector::exchange);
-        server.start();
-        return connector;
+        return new HttpConnector(address, backend);
     }
 
     /** The bound address (useful when started on port 0). */
     public InetSocketAddress address() {
-        return server.getAddress();
+        return server.address();
     }
 
-    private void exchange(HttpExchange ex) throws IOException {
-        try (ex) {
-            int status = 200;
-            byte[] reply;
-            try {
-                reply = dispatch(ex);
-            } catch (BadRequest e) {
-                status = e.status;
-                reply = RemoteBackend.failure(e.getMessage());
-            }
-            ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-            ex.sendResponseHeaders(status, reply.length);
-            ex.getResponseBody().write(reply);
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("http: exchange with {} failed: {}", ex.getRemoteAddress(), e.toString());
-        }
-    }
-
-    private byte[] dispatch(HttpExchange ex) throws IOException {
-        String path = ex.getRequestURI().getRawPath();
-        if (path == null || !(path.equals(PREFIX) || path.startsWith(PREFIX + "/"))) {
+    private Http11Server.Response dispatch(Http11Server.Request request) {
+        String target = request.target();
+        int q = target.indexOf('?');
+        String path = q < 0 ? target : target.substring(0, q);
+        String query = q < 0 ? null : target.substring(q + 1);
+        if (!(path.equals(PREFIX) || path.startsWith(PREFIX + "/"))) {
             throw new BadRequest(404, "no such path; PowerDNS remote-backend calls go to " + PREFIX + "/<method>");
         }
         List<String> segments = new ArrayList<>();
@@ -108,15 +74,14 @@ public final class HttpConnector implements AutoCloseable {
                 segments.add(PercentDecoding.decode(s));
             }
         }
-        String method = segments.isEmpty() ? null : segments.get(0);
+        String method = segments.isEmpty() ? "" : segments.get(0);
         ObjectNode parameters = MAPPER.createObjectNode();
-        String query = ex.getRequestURI().getRawQuery();
         if (query != null) {
-            for (Map.Entry<String, String> q : PercentDecoding.form(query).entrySet()) {
-                parameters.put(q.getKey(), q.getValue());
+            for (Map.Entry<String, String> e : PercentDecoding.form(query).entrySet()) {
+                parameters.put(e.getKey(), e.getValue());
             }
         }
-        switch (ex.getRequestMethod()) {
+        switch (request.method()) {
             case "GET", "HEAD" -> {
                 List<String> names = PATH_ARGS.getOrDefault(method, List.of());
                 for (int i = 1; i < segments.size() && i <= names.size(); i++) {
@@ -124,8 +89,7 @@ public final class HttpConnector implements AutoCloseable {
                 }
             }
             case "POST" -> {
-                byte[] body = readBody(ex.getRequestBody());
-                JsonNode call = parseBody(body);
+                JsonNode call = parseBody(request.body());
                 if (call.has("method")) {
                     method = call.get("method").asText();
                 }
@@ -134,12 +98,12 @@ public final class HttpConnector implements AutoCloseable {
                     parameters.setAll(o);
                 }
             }
-            default -> throw new BadRequest(405, "method " + RemoteBackend.printable(ex.getRequestMethod()) + " not allowed; use GET or POST");
+            default -> throw new BadRequest(405, "method " + RemoteBackend.printable(request.method()) + " not allowed; use GET or POST");
         }
-        if (method == null) {
+        if (method.isEmpty()) {
             throw new BadRequest(400, "no remote-backend method named; call " + PREFIX + "/<method>");
         }
-        return backend.handle(method, parameters);
+        return new Http11Server.Response(200, backend.handle(method, parameters));
     }
 
     /** A POST body: JSON ({@code post_json=1}) or a form with a {@code parameters} field ({@code post=1}). */
@@ -164,32 +128,15 @@ public final class HttpConnector implements AutoCloseable {
         }
     }
 
-    private static byte[] readBody(InputStream in) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buf = new byte[8192];
-        int n;
-        while ((n = in.read(buf)) > 0) {
-            if (out.size() + n > MAX_BODY) {
-                throw new BadRequest(413, "request body larger than " + MAX_BODY + " bytes");
-            }
-            out.write(buf, 0, n);
-        }
-        return out.toByteArray();
-    }
-
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 
     /** A request that is not a remote-backend call; answered with this status and a JSON reason. */
-    private static final class BadRequest extends RuntimeException {
-        final int status;
-
+    private static final class BadRequest extends Http11Server.HttpError {
         BadRequest(int status, String message) {
-            super(message, null, false, false);
-            this.status = status;
+            super(status, message, false);
         }
     }
 }

@@ -1,0 +1,224 @@
+package io.bucketdns.pdns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bucketdns.Fixtures;
+import io.bucketdns.dns.Resolver;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The HTTP connector on a real socket: PowerDNS's three encodings, keep-alive, and garbage. */
+class HttpConnectorTest {
+    static HttpConnector connector;
+    static String base;
+    static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    static final String FOO = "{\"result\":[{\"qtype\":\"CNAME\",\"qname\":\"foo.o.example.com.\",\"content\":\"foo.o.example.eu.\",\"ttl\":60}]}";
+
+    @BeforeAll
+    static void start() throws IOException {
+        RemoteBackend backend = new RemoteBackend(new Resolver(List.of(Fixtures.ZONE)), Fixtures.liveCatalog(), List.of(Fixtures.ZONE), false);
+        connector = HttpConnector.start(new InetSocketAddress("127.0.0.1", 0), backend);
+        base = "http://127.0.0.1:" + connector.address().getPort();
+    }
+
+    @AfterAll
+    static void stop() {
+        connector.close();
+    }
+
+    static HttpResponse<String> get(String path) throws Exception {
+        return CLIENT.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> post(String path, String contentType, String body) throws Exception {
+        return CLIENT.send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void getAsPowerDnsSendsIt() throws Exception {
+        HttpResponse<String> r = get("/dns/lookup/foo%2eo%2eexample%2ecom%2e/ANY");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json; charset=utf-8");
+        assertThat(r.body()).isEqualTo(FOO);
+    }
+
+    @Test
+    void theSeedsCurlCheckStillAnswers() throws Exception {
+        // from the docstring of Ceph's pdns-backend-rgw.py: no trailing dot, no escaping
+        assertThat(get("/dns/lookup/foo.o.example.com/ANY").body())
+                .isEqualTo(FOO.replace("\"qname\":\"foo.o.example.com.\"", "\"qname\":\"foo.o.example.com.\""));
+    }
+
+    @Test
+    void getAllDomainsWithQueryString() throws Exception {
+        assertThat(get("/dns/getAllDomains?includeDisabled=true").body()).contains("\"zone\":\"o.example.com.\"");
+        assertThat(get("/dns/getDomainMetadata/o%2eexample%2ecom%2e/PRESIGNED").body()).isEqualTo("{\"result\":[]}");
+        assertThat(get("/dns/list/1/o%2eexample%2ecom%2e").body()).contains("bar.o.example.us.");
+    }
+
+    @Test
+    void postForm() throws Exception {
+        String params = "{\"qname\":\"foo.o.example.com.\",\"qtype\":\"ANY\",\"remote\":\"127.0.0.1\",\"zone-id\":-1}";
+        HttpResponse<String> r = post("/dns/lookup", "application/x-www-form-urlencoded",
+                "parameters=" + URLEncoder.encode(params, StandardCharsets.UTF_8));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo(FOO);
+    }
+
+    @Test
+    void postJson() throws Exception {
+        String call = "{\"method\":\"lookup\",\"parameters\":{\"qname\":\"foo.o.example.com.\",\"qtype\":\"ANY\"}}";
+        assertThat(post("/dns", "application/json", call).body()).isEqualTo(FOO);
+        assertThat(post("/dns/lookup", "text/javascript", call).body()).isEqualTo(FOO);
+    }
+
+    @Test
+    void notRemoteBackendCallsGetAClearJsonError() throws Exception {
+        HttpResponse<String> r = get("/");
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(r.body()).isEqualTo("{\"result\":false,\"log\":[\"no such path; PowerDNS remote-backend calls go to /dns/<method>\"]}");
+        HttpResponse<String> noMethod = get("/dns");
+        assertThat(noMethod.statusCode()).isEqualTo(400);
+        assertThat(noMethod.body()).contains("no remote-backend method named; call /dns/<method>");
+        assertThat(get("/dnsx/lookup/a/A").statusCode()).isEqualTo(404);
+
+        HttpResponse<String> bad = post("/dns/lookup", "application/json", "{not json");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).startsWith("{\"result\":false,\"log\":[\"POST body is not valid JSON");
+        assertThat(post("/dns/lookup", "application/x-www-form-urlencoded", "x=1").body())
+                .contains("neither JSON nor a form with a 'parameters' field");
+        assertThat(post("/dns/lookup", "application/json", "[1,2]").body()).contains("neither JSON");
+
+        HttpResponse<String> big = post("/dns/lookup", "application/json", "{\"a\":\"" + "x".repeat(HttpConnector.MAX_BODY) + "\"}");
+        assertThat(big.statusCode()).isEqualTo(413);
+        assertThat(big.body()).contains("request body larger than 65536 bytes");
+
+        HttpResponse<String> put = CLIENT.send(HttpRequest.newBuilder(URI.create(base + "/dns/lookup/a/A"))
+                .PUT(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(put.statusCode()).isEqualTo(405);
+    }
+
+    @Test
+    void absurdNamesGetAReason() throws Exception {
+        String longLabel = "x".repeat(64) + "%2eo%2eexample%2ecom%2e";
+        assertThat(get("/dns/lookup/" + longLabel + "/ANY").body()).contains("label of 64 octets (at most 63)");
+        assertThat(get("/dns/lookup/" + "abcd%2e".repeat(70) + "o%2eexample%2ecom%2e/ANY").body()).contains("(at most 255)");
+        assertThat(get("/dns/lookup/b%c3%bccket%2eo%2eexample%2ecom%2e/ANY").body()).contains("U+00FC");
+        assertThat(get("/dns/lookup/%ff%fe%2eo%2eexample%2ecom%2e/ANY").body()).contains("U+FFFD");
+        assertThat(get("/dns/lookup").body()).contains("lookup needs qname and qtype");
+    }
+
+    @Test
+    void connectionsStayOpenAcrossCalls() throws IOException {
+        try (Socket s = new Socket("127.0.0.1", connector.address().getPort())) {
+            s.setSoTimeout(5000);
+            OutputStream out = s.getOutputStream();
+            for (int i = 0; i < 3; i++) {
+                out.write(("GET /dns/lookup/foo.o.example.com./ANY HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: */*\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                String response = readResponse(s.getInputStream());
+                assertThat(response).startsWith("HTTP/1.1 200").doesNotContainIgnoringCase("Connection: close").endsWith(FOO);
+            }
+        }
+    }
+
+    record Garbage(String request, String status, String reason) {}
+
+    @Test
+    void garbageOnTheSocketGetsAJsonReasonAndDoesNotHurtTheNextClient() throws Exception {
+        List<Garbage> garbage = List.of(
+                new Garbage("\u0000\u0001\u0002\r\n\r\n", "400", "not an HTTP/1.x request line"),
+                new Garbage("GET\r\n\r\n", "400", "not an HTTP/1.x request line"),
+                new Garbage("GET /dns/lookup/" + "a".repeat(200_000) + "/A HTTP/1.1\r\nHost: x\r\n\r\n", "414",
+                        "request line longer than 8192 bytes"),
+                new Garbage("GET / HTTP/1.1\r\n" + "X-Junk: y\r\n".repeat(5000) + "\r\n", "431", "more than 100 header fields"),
+                new Garbage("GET / HTTP/1.1\r\nX-Big: " + "y".repeat(10_000) + "\r\n\r\n", "431", "header field longer than 8192 bytes"),
+                new Garbage("GET / HTTP/1.1\r\nno colon here\r\n\r\n", "400", "malformed header field"),
+                new Garbage("POST /dns/lookup HTTP/1.1\r\nContent-Length: 99999999\r\n\r\n{", "413", "request body larger than 65536 bytes"),
+                new Garbage("POST /dns/lookup HTTP/1.1\r\nContent-Length: -5\r\n\r\n", "400", "Content-Length '-5' is not a length"),
+                new Garbage("POST /dns/lookup HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", "501",
+                        "Transfer-Encoding is not supported; send Content-Length"),
+                new Garbage("GET /dns/lookup/%zz%2eo%2eexample%2ecom/ANY HTTP/1.1\r\nHost: x\r\n\r\n", "200", "\"result\":[]"));
+        for (Garbage g : garbage) {
+            try (Socket s = new Socket("127.0.0.1", connector.address().getPort())) {
+                s.setSoTimeout(5000);
+                s.getOutputStream().write(g.request().getBytes(StandardCharsets.ISO_8859_1));
+                String response = readResponse(s.getInputStream());
+                assertThat(response).as(g.reason())
+                        .startsWith("HTTP/1.1 " + g.status() + " ")
+                        .contains("Content-Type: application/json")
+                        .contains(g.reason());
+                if (!g.status().equals("200")) {
+                    assertThat(response).endsWith("{\"result\":false,\"log\":[\"" + g.reason() + "\"]}");
+                }
+            }
+            assertThat(get("/dns/lookup/foo.o.example.com./ANY").body()).isEqualTo(FOO);
+        }
+    }
+
+    @Test
+    void slowAndIdleClientsDoNotBlockOthers() throws Exception {
+        List<Socket> stalled = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 50; i++) {
+                Socket s = new Socket("127.0.0.1", connector.address().getPort());
+                s.getOutputStream().write("GET /dns/lookup/foo".getBytes(StandardCharsets.US_ASCII));
+                stalled.add(s);
+            }
+            assertThat(get("/dns/lookup/foo.o.example.com./ANY").body()).isEqualTo(FOO);
+        } finally {
+            for (Socket s : stalled) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void http10ClosesUnlessAskedToKeepAlive() throws IOException {
+        try (Socket s = new Socket("127.0.0.1", connector.address().getPort())) {
+            s.setSoTimeout(5000);
+            s.getOutputStream().write("GET /dns/lookup/foo.o.example.com/ANY HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            String response = readAll(s.getInputStream());
+            assertThat(response).startsWith("HTTP/1.1 200 OK").contains("Connection: close").endsWith(FOO);
+        }
+    }
+
+    static String readResponse(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.write(b);
+        }
+        String headers = head.toString(StandardCharsets.ISO_8859_1);
+        int length = 0;
+        for (String line : headers.split("\r\n")) {
+            if (line.toLowerCase().startsWith("content-length:")) {
+                length = Integer.parseInt(line.substring(15).strip());
+            }
+        }
+        return headers + new String(in.readNBytes(length), StandardCharsets.UTF_8);
+    }
+
+    static String readAll(InputStream in) throws IOException {
+        return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
+}
