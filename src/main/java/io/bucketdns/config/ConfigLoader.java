@@ -57,6 +57,9 @@ public final class ConfigLoader {
             "catalog", Set.of("source", "file", "unknown_bucket", "default_zonegroup"),
             "dns", Set.of("listen", "ns", "a", "aaaa"));
     private static final String ZONEGROUP_PREFIX = "zonegroup.";
+    /** Per-zone overrides of the global answer settings, for deployments serving several zones. */
+    private static final String ZONE_PREFIX = "zone.";
+    private static final Set<String> ZONE_KEYS = Set.of("dns_soa_record", "dns_soa_ttl", "dns_default_ttl", "unknown_bucket", "ns", "a", "aaaa");
     private static final Set<String> ZONEGROUP_KEYS = Set.of("hostname");
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?");
 
@@ -154,7 +157,8 @@ public final class ConfigLoader {
         private void checkKeys() {
             for (Map.Entry<String, Map<String, Ini.Entry>> s : ini.sections().entrySet()) {
                 String section = s.getKey();
-                Set<String> allowed = section.startsWith(ZONEGROUP_PREFIX) ? ZONEGROUP_KEYS : KEYS.get(section);
+                Set<String> allowed = section.startsWith(ZONEGROUP_PREFIX) ? ZONEGROUP_KEYS
+                        : section.startsWith(ZONE_PREFIX) ? ZONE_KEYS : KEYS.get(section);
                 if (allowed == null) {
                     warnings.add(file + ":" + ini.sectionLine(section) + ": section [" + section + "] is not used by bucketdns");
                     continue;
@@ -173,33 +177,6 @@ public final class ConfigLoader {
             if (names.isEmpty()) {
                 throw error("powerdns", "dns_zone", "no zone given", "name the global zone, e.g. dns_zone = o.example.com");
             }
-            Soa soa = soa();
-            long soaTtl = integer("powerdns", "dns_soa_ttl", 0, Integer.MAX_VALUE, "a TTL in seconds, e.g. 3600");
-            long defaultTtl = integer("powerdns", "dns_default_ttl", 0, Integer.MAX_VALUE, "a TTL in seconds, e.g. 60");
-            List<String> ns = new ArrayList<>();
-            for (String n : list("dns", "ns")) {
-                ns.add(hostname("dns", "ns", n) + ".");
-            }
-            List<String> a = new ArrayList<>();
-            for (String ip : list("dns", "a")) {
-                if (!Address.isDottedQuad(ip)) {
-                    throw error("dns", "a", "'" + ip + "' is not an IPv4 address", "write addresses like 192.0.2.10, comma-separated");
-                }
-                a.add(ip);
-            }
-            List<String> aaaa = new ArrayList<>();
-            for (String ip : list("dns", "aaaa")) {
-                if (!ip.contains(":") || Address.toByteArray(ip, Address.IPv6) == null) {
-                    throw error("dns", "aaaa", "'" + ip + "' is not an IPv6 address", "write addresses like 2001:db8::10, comma-separated");
-                }
-                aaaa.add(ip);
-            }
-            UnknownBucketPolicy policy = switch (get("catalog", "unknown_bucket").toLowerCase(Locale.ROOT)) {
-                case "", "default" -> UnknownBucketPolicy.DEFAULT;
-                case "nxdomain" -> UnknownBucketPolicy.NXDOMAIN;
-                default -> throw error("catalog", "unknown_bucket", "'" + get("catalog", "unknown_bucket") + "' is not a choice",
-                        "write default (CNAME to the default zonegroup) or nxdomain");
-            };
             Set<String> seen = new LinkedHashSet<>();
             List<Zone> zones = new ArrayList<>();
             for (String name : names) {
@@ -207,20 +184,68 @@ public final class ConfigLoader {
                 if (!seen.add(zone)) {
                     throw error("powerdns", "dns_zone", "zone " + zone + " is listed twice", "list each zone once");
                 }
-                zones.add(new Zone(zone, soa, soaTtl, defaultTtl, ns, a, aaaa, policy));
+                zones.add(zone(zone));
+            }
+            for (String section : ini.sections().keySet()) {
+                if (section.startsWith(ZONE_PREFIX) && !seen.contains(section.substring(ZONE_PREFIX.length()).toLowerCase(Locale.ROOT))) {
+                    throw new ConfigException(file, ini.sectionLine(section), "[" + section + "] is not a zone listed in [powerdns] dns_zone",
+                            "add it to dns_zone, or remove the section");
+                }
             }
             return zones;
         }
 
-        private Soa soa() {
-            String text = get("powerdns", "dns_soa_record");
+        /** One zone's settings: its own [zone.NAME] section first, then the global keys. */
+        private Zone zone(String name) {
+            String own = ZONE_PREFIX + name;
+            if (!ini.sections().containsKey(own)) {
+                own = ini.sections().keySet().stream().filter((ZONE_PREFIX + name)::equalsIgnoreCase).findFirst().orElse(own);
+            }
+            String soaAt = has(own, "dns_soa_record") ? own : "powerdns";
+            Soa soa = soa(soaAt);
+            long soaTtl = integer(has(own, "dns_soa_ttl") ? own : "powerdns", "dns_soa_ttl", 0, Integer.MAX_VALUE, "a TTL in seconds, e.g. 3600");
+            long defaultTtl = integer(has(own, "dns_default_ttl") ? own : "powerdns", "dns_default_ttl", 0, Integer.MAX_VALUE,
+                    "a TTL in seconds, e.g. 60");
+            String nsAt = has(own, "ns") ? own : "dns";
+            List<String> ns = new ArrayList<>();
+            for (String n : list(nsAt, "ns")) {
+                ns.add(hostname(nsAt, "ns", n) + ".");
+            }
+            String aAt = has(own, "a") ? own : "dns";
+            List<String> a = new ArrayList<>();
+            for (String ip : list(aAt, "a")) {
+                if (!Address.isDottedQuad(ip)) {
+                    throw error(aAt, "a", "'" + ip + "' is not an IPv4 address", "write addresses like 192.0.2.10, comma-separated");
+                }
+                a.add(ip);
+            }
+            String aaaaAt = has(own, "aaaa") ? own : "dns";
+            List<String> aaaa = new ArrayList<>();
+            for (String ip : list(aaaaAt, "aaaa")) {
+                if (!ip.contains(":") || Address.toByteArray(ip, Address.IPv6) == null) {
+                    throw error(aaaaAt, "aaaa", "'" + ip + "' is not an IPv6 address", "write addresses like 2001:db8::10, comma-separated");
+                }
+                aaaa.add(ip);
+            }
+            String policyAt = has(own, "unknown_bucket") ? own : "catalog";
+            UnknownBucketPolicy policy = switch (get(policyAt, "unknown_bucket").toLowerCase(Locale.ROOT)) {
+                case "", "default" -> UnknownBucketPolicy.DEFAULT;
+                case "nxdomain" -> UnknownBucketPolicy.NXDOMAIN;
+                default -> throw error(policyAt, "unknown_bucket", "'" + get(policyAt, "unknown_bucket") + "' is not a choice",
+                        "write default (CNAME to the default zonegroup) or nxdomain");
+            };
+            return new Zone(name, soa, soaTtl, defaultTtl, ns, a, aaaa, policy);
+        }
+
+        private Soa soa(String section) {
+            String text = get(section, "dns_soa_record");
             if (text.isEmpty()) {
                 return Soa.parse(DEFAULT_SOA).withSerial(Soa.FOLLOW_CATALOG);
             }
             try {
                 return Soa.parse(text);
             } catch (IllegalArgumentException e) {
-                throw error("powerdns", "dns_soa_record", e.getMessage(),
+                throw error(section, "dns_soa_record", e.getMessage(),
                         "write 'ns1.example.com. hostmaster.example.com. 1 7200 3600 1209600 60'");
             }
         }
@@ -368,6 +393,10 @@ public final class ConfigLoader {
                 case "", "0", "no", "false", "off" -> false;
                 default -> throw error(section, key, "'" + get(section, key) + "' is not a boolean", "write true or false");
             };
+        }
+
+        private boolean has(String section, String key) {
+            return entry(section, key) != null;
         }
 
         private Ini.Entry entry(String section, String key) {

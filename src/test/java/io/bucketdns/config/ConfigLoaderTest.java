@@ -120,6 +120,40 @@ class ConfigLoaderTest {
         assertThat(z.ipv6()).containsExactly("2001:db8::1");
     }
 
+    @Test
+    void eachZoneMayHaveItsOwnSettings() {
+        BucketDnsConfig c = parse("""
+                [powerdns]
+                dns_zone = o.example.com, s3.example.net
+                dns_default_ttl = 60
+                [catalog]
+                unknown_bucket = default
+                [dns]
+                ns = ns1.example.com
+                [zone.S3.example.net]
+                unknown_bucket = nxdomain
+                dns_default_ttl = 30
+                dns_soa_record = ns.example.net. root.example.net. 5 7200 3600 1209600 120
+                ns = ns.example.net
+                aaaa = 2001:db8::1
+                """);
+        Zone global = c.zones().get(0);
+        Zone own = c.zones().get(1);
+        assertThat(global.unknownBuckets()).isEqualTo(UnknownBucketPolicy.DEFAULT);
+        assertThat(global.defaultTtl()).isEqualTo(60);
+        assertThat(global.nameservers()).containsExactly("ns1.example.com.");
+        assertThat(own.name()).isEqualTo("s3.example.net");
+        assertThat(own.unknownBuckets()).isEqualTo(UnknownBucketPolicy.NXDOMAIN);
+        assertThat(own.defaultTtl()).isEqualTo(30);
+        assertThat(own.soa().minimum()).isEqualTo(120);
+        assertThat(own.nameservers()).containsExactly("ns.example.net.");
+        assertThat(own.ipv6()).containsExactly("2001:db8::1");
+        assertThatThrownBy(() -> parse("[powerdns]\ndns_zone = a.com\n[zone.b.com]\nns = x.com\n"))
+                .hasMessageContaining(":3: [zone.b.com] is not a zone listed in [powerdns] dns_zone");
+        assertThatThrownBy(() -> parse("[powerdns]\ndns_zone = a.com\n[zone.a.com]\nunknown_bucket = maybe\n"))
+                .hasMessageContaining(":4: [zone.a.com] unknown_bucket: 'maybe' is not a choice");
+    }
+
     record Bad(String text, int line, String message) {}
 
     @Test
