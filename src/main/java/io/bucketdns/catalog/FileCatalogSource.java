@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
@@ -40,7 +42,7 @@ public final class FileCatalogSource implements CatalogSource {
      */
     public FileCatalogSource(Path file, Map<String, Zonegroup> zonegroups, Zonegroup defaultZonegroup) {
         this.file = file;
-        this.zonegroups = Map.copyOf(zonegroups);
+        this.zonegroups = Collections.unmodifiableMap(new LinkedHashMap<>(zonegroups));
         this.defaultZonegroup = defaultZonegroup;
     }
 

@@ -36,7 +36,10 @@ public final class BucketDnsCommand implements Runnable {
         CommandLine cl = new CommandLine(new BucketDnsCommand());
         cl.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
-            err.println("bucketdns: " + ex.getMessage() + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
+            // picocli reports a missing parameter before an unknown option; the unknown option is the real mistake
+            String message = ex.getCommandLine().getUnmatchedArguments().isEmpty() ? ex.getMessage()
+                    : "Unknown option: '" + ex.getCommandLine().getUnmatchedArguments().get(0) + "'";
+            err.println("bucketdns: " + message + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             return BAD_CONFIG;
         });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
