@@ -5,6 +5,7 @@ import io.bucketdns.catalog.Zonegroup;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Every DNS rule of bucketdns, as a pure function of a catalog snapshot and a question. Frontends
@@ -29,12 +30,20 @@ import java.util.List;
  */
 public final class Resolver {
     private final List<Zone> zones;
+    /**
+     * The authority SOA of each zone's negative answers, as of the last catalog serial seen: a
+     * flood of random names is all negative answers, and should not build a new SOA each time.
+     */
+    private final AtomicReferenceArray<NegativeSoa> negativeSoa;
+
+    private record NegativeSoa(long catalogSerial, ResourceRecord record) {}
 
     /** A resolver for these zones; when zones nest, the longest match wins. */
     public Resolver(List<Zone> zones) {
         List<Zone> sorted = new ArrayList<>(zones);
         sorted.sort(Comparator.comparingInt((Zone z) -> z.name().length()).reversed());
         this.zones = List.copyOf(sorted);
+        this.negativeSoa = new AtomicReferenceArray<>(this.zones.size());
     }
 
     /** The served zones, longest name first. */
@@ -52,16 +61,17 @@ public final class Resolver {
     public Answer resolve(Catalog catalog, String qname, int qtype) {
         String owner = qname.endsWith(".") ? qname : qname + ".";
         String name = lowerAscii(qname, qname.endsWith(".") ? qname.length() - 1 : qname.length());
-        Zone zone = zoneOf(name);
-        if (zone == null) {
+        int zoneIndex = zoneIndex(name);
+        if (zoneIndex < 0) {
             return new Answer(Rcode.REFUSED, Answer.Outcome.OUT_OF_ZONE, null, null, List.of(), List.of());
         }
+        Zone zone = zones.get(zoneIndex);
         if (name.length() == zone.name().length()) {
-            return apex(catalog, zone, owner, qtype);
+            return apex(catalog, zoneIndex, owner, qtype);
         }
         String bucket = name.substring(0, name.length() - zone.name().length() - 1);
         if (!BucketName.isValid(bucket)) {
-            return negative(catalog, zone, Answer.Outcome.NOT_A_BUCKET, null);
+            return negative(catalog, zoneIndex, Answer.Outcome.NOT_A_BUCKET, null);
         }
         Zonegroup zonegroup = catalog.zonegroupOf(bucket);
         if (zonegroup != null) {
@@ -71,7 +81,7 @@ public final class Resolver {
         if (zone.unknownBuckets() == UnknownBucketPolicy.DEFAULT && fallback != null) {
             return cname(zone, Answer.Outcome.DEFAULT_ZONEGROUP, owner, bucket, fallback, zone.soa().minimum());
         }
-        return negative(catalog, zone, Answer.Outcome.NO_SUCH_BUCKET, bucket);
+        return negative(catalog, zoneIndex, Answer.Outcome.NO_SUCH_BUCKET, bucket);
     }
 
     /** The SOA record of a zone as of a catalog snapshot (its serial may follow the catalog). */
@@ -89,24 +99,24 @@ public final class Resolver {
         return all;
     }
 
-    private Zone zoneOf(String name) {
-        for (Zone z : zones) {
-            String zn = z.name();
+    private int zoneIndex(String name) {
+        for (int i = 0; i < zones.size(); i++) {
+            String zn = zones.get(i).name();
             if (name.endsWith(zn) && (name.length() == zn.length() || name.charAt(name.length() - zn.length() - 1) == '.')) {
-                return z;
+                return i;
             }
         }
-        return null;
+        return -1;
     }
 
-    private static Answer apex(Catalog catalog, Zone zone, String owner, int qtype) {
+    private Answer apex(Catalog catalog, int zoneIndex, String owner, int qtype) {
+        Zone zone = zones.get(zoneIndex);
         List<ResourceRecord> records = apexRecords(zone, catalog, owner);
         if (qtype != RecordType.ANY) {
             records.removeIf(r -> r.type() != qtype);
         }
         if (records.isEmpty()) {
-            return new Answer(Rcode.NOERROR, Answer.Outcome.NODATA, zone, null, List.of(),
-                    List.of(soaRecord(zone, catalog, zone.negativeTtl())));
+            return new Answer(Rcode.NOERROR, Answer.Outcome.NODATA, zone, null, List.of(), List.of(negativeSoa(catalog, zoneIndex)));
         }
         return new Answer(Rcode.NOERROR, Answer.Outcome.APEX, zone, null, records, List.of());
     }
@@ -117,9 +127,19 @@ public final class Resolver {
                 List.of(new ResourceRecord(owner, RecordType.CNAME, ttl, target)), List.of());
     }
 
-    private static Answer negative(Catalog catalog, Zone zone, Answer.Outcome outcome, String bucket) {
-        return new Answer(Rcode.NXDOMAIN, outcome, zone, bucket, List.of(),
-                List.of(soaRecord(zone, catalog, zone.negativeTtl())));
+    private Answer negative(Catalog catalog, int zoneIndex, Answer.Outcome outcome, String bucket) {
+        return new Answer(Rcode.NXDOMAIN, outcome, zones.get(zoneIndex), bucket, List.of(), List.of(negativeSoa(catalog, zoneIndex)));
+    }
+
+    private ResourceRecord negativeSoa(Catalog catalog, int zoneIndex) {
+        NegativeSoa cached = negativeSoa.get(zoneIndex);
+        if (cached != null && cached.catalogSerial() == catalog.serial()) {
+            return cached.record();
+        }
+        Zone zone = zones.get(zoneIndex);
+        ResourceRecord soa = soaRecord(zone, catalog, zone.negativeTtl());
+        negativeSoa.set(zoneIndex, new NegativeSoa(catalog.serial(), soa));
+        return soa;
     }
 
     private static void addAll(List<ResourceRecord> out, String owner, int type, long ttl, List<String> values) {
