@@ -6,11 +6,19 @@ import io.bucketdns.catalog.LiveCatalog;
 import io.bucketdns.catalog.Zonegroup;
 import io.bucketdns.config.BucketDnsConfig;
 import io.bucketdns.config.ConfigException;
+import io.bucketdns.dns.QueryObserver;
 import io.bucketdns.dns.Resolver;
+import io.bucketdns.ops.Metrics;
+import io.bucketdns.ops.OpsServer;
+import io.bucketdns.ops.QueryLog;
+import io.bucketdns.ops.Readiness;
 import io.bucketdns.pdns.HttpConnector;
 import io.bucketdns.pdns.RemoteBackend;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +38,8 @@ public final class Service implements AutoCloseable {
     private final Resolver resolver;
     private final List<AutoCloseable> running = new ArrayList<>();
     private HttpConnector http;
+    private Metrics metrics;
+    private OpsServer ops;
 
     private Service(BucketDnsConfig config) {
         this.config = config;
@@ -53,17 +63,47 @@ public final class Service implements AutoCloseable {
     public static Service start(BucketDnsConfig config) {
         Service s = loadCatalog(config);
         try {
-            if (config.remoteBackend() != null) {
-                RemoteBackend backend = new RemoteBackend(s.resolver, s.catalog, config.zones(), config.debug());
-                s.http = HttpConnector.start(config.remoteBackend(), backend);
-                s.running.add(s.http);
-                LOG.info("powerdns remote backend: http://{}:{}/dns", config.remoteBackend().getHostString(), s.http.address().getPort());
-            }
-        } catch (IOException e) {
+            s.startFrontends();
+        } catch (RuntimeException e) {
             s.close();
-            throw new UncheckedIOException("cannot listen on " + config.remoteBackend() + ": " + e.getMessage(), e);
+            throw e;
         }
         return s;
+    }
+
+    private void startFrontends() {
+        QueryObserver observer = QueryObserver.NONE;
+        if (config.ops().listen() != null) {
+            metrics = new Metrics(Version.current(), () -> catalog);
+            observer = metrics;
+            Duration maxStaleness = config.catalog().source() == BucketDnsConfig.Source.FILE ? null : config.catalog().maxStaleness();
+            ops = listen(config.ops().listen(), "ops", a -> new OpsServer(a, metrics, () -> Readiness.of(catalog, maxStaleness, Instant.now())));
+            LOG.info("ops: http://{}:{}/metrics /healthz /readyz", config.ops().listen().getHostString(), ops.address().getPort());
+        }
+        if (config.ops().queryLogEvery() > 0) {
+            observer = observer.and(new QueryLog(config.ops().queryLogEvery()));
+        }
+        if (config.remoteBackend() != null) {
+            RemoteBackend backend = new RemoteBackend(resolver, catalog, config.zones(), config.debug(), observer, "http");
+            http = listen(config.remoteBackend(), "powerdns remote backend", a -> HttpConnector.start(a, backend));
+            LOG.info("powerdns remote backend: http://{}:{}/dns", config.remoteBackend().getHostString(), http.address().getPort());
+        }
+    }
+
+    private interface Listener<T extends AutoCloseable> {
+        T bind(InetSocketAddress address) throws IOException;
+    }
+
+    /** Binds one listener and registers it for close; a busy port is one clear line, not a stack trace. */
+    private <T extends AutoCloseable> T listen(InetSocketAddress address, String what, Listener<T> listener) {
+        try {
+            T t = listener.bind(address);
+            running.add(t);
+            return t;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen for " + what + " on " + address.getHostString() + ":" + address.getPort()
+                    + ": " + e.getMessage(), e);
+        }
     }
 
     private void startCatalog() {
@@ -98,6 +138,11 @@ public final class Service implements AutoCloseable {
     /** The rules, for the configured zones. */
     public Resolver resolver() {
         return resolver;
+    }
+
+    /** The ops endpoints, or null when they are off. */
+    public OpsServer ops() {
+        return ops;
     }
 
     /** The PowerDNS HTTP connector, or null when it is off. */

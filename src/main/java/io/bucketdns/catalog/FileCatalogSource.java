@@ -50,6 +50,7 @@ public final class FileCatalogSource implements CatalogSource {
     public void start(LiveCatalog target) {
         lastSeen = stamp();
         target.replace(load(target.current().serial()));
+        target.health().fullLoadDone();
         LOG.info("catalog: {} buckets from {}", target.current().size(), file);
         poller = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "catalog-file-poller");
@@ -62,16 +63,21 @@ public final class FileCatalogSource implements CatalogSource {
     private void poll(LiveCatalog target) {
         Object now = stamp();
         if (Objects.equals(now, lastSeen)) {
+            if (!Objects.equals(now, lastReported)) {
+                target.health().synced();
+            }
             return;
         }
         try {
             Catalog next = load(target.current().serial());
             target.replace(next);
+            target.health().fullLoadDone();
             lastSeen = now;
             LOG.info("catalog: reloaded {}: {} buckets", file, next.size());
         } catch (CatalogException e) {
             // Keep polling: the next save may fix it. Report each broken version once.
             lastSeen = now;
+            target.health().failed(e.getMessage());
             if (!Objects.equals(now, lastReported)) {
                 lastReported = now;
                 LOG.error("catalog: {}; still answering from the previous catalog ({} buckets)", e.getMessage(), target.current().size());

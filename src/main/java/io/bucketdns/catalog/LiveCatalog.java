@@ -9,6 +9,7 @@ import java.util.function.UnaryOperator;
  */
 public final class LiveCatalog {
     private final AtomicReference<Catalog> current;
+    private final CatalogHealth health = new CatalogHealth();
     private volatile boolean loaded;
 
     /** Starts with the empty catalog; {@link #isLoaded()} stays false until the first replace. */
@@ -30,6 +31,11 @@ public final class LiveCatalog {
     /** Applies an update to whatever snapshot is in force, atomically with respect to other writers. */
     public Catalog update(UnaryOperator<Catalog> change) {
         return current.updateAndGet(change);
+    }
+
+    /** How the source keeping this catalog fresh is doing. */
+    public CatalogHealth health() {
+        return health;
     }
 
     /** True once a source has delivered a full catalog. */

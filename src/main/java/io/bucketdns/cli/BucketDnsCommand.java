@@ -2,10 +2,7 @@ package io.bucketdns.cli;
 
 import io.bucketdns.config.ConfigException;
 import io.bucketdns.catalog.CatalogException;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -57,14 +54,8 @@ public final class BucketDnsCommand implements Runnable {
     /** The version recorded at build time. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() throws IOException {
-            Properties p = new Properties();
-            try (InputStream in = BucketDnsCommand.class.getResourceAsStream("/bucketdns-version.properties")) {
-                if (in != null) {
-                    p.load(in);
-                }
-            }
-            return new String[] {"bucketdns " + p.getProperty("version", "unknown")};
+        public String[] getVersion() {
+            return new String[] {"bucketdns " + io.bucketdns.Version.current()};
         }
     }
 }

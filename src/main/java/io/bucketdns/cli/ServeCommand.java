@@ -2,6 +2,7 @@ package io.bucketdns.cli;
 
 import io.bucketdns.Service;
 import io.bucketdns.config.BucketDnsConfig;
+import io.bucketdns.ops.Logging;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -23,6 +24,7 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     static int run(BucketDnsConfig cfg) throws InterruptedException {
+        Logging.configure(cfg.ops().jsonLogs(), cfg.debug());
         cfg.warnings().forEach(w -> LOG.warn("config: {}", w));
         CountDownLatch stopped = new CountDownLatch(1);
         Service service = Service.start(cfg);

@@ -18,7 +18,7 @@ import java.util.Map;
  * @param catalog where the bucket map comes from
  * @param zonegroupHostnames {@code [zonegroup.NAME] hostname} overrides, by zonegroup name
  * @param dnsListen addresses of the standalone DNS server; empty when it is off
- * @param opsListen the ops HTTP listener (metrics, health); null when off
+ * @param ops the operators' settings: metrics and health listener, logs
  * @param warnings things that work but look like mistakes, for the log and {@code check}
  */
 public record BucketDnsConfig(
@@ -30,7 +30,7 @@ public record BucketDnsConfig(
         CatalogSettings catalog,
         Map<String, String> zonegroupHostnames,
         List<InetSocketAddress> dnsListen,
-        InetSocketAddress opsListen,
+        Ops ops,
         List<String> warnings) {
 
     public BucketDnsConfig {
@@ -59,6 +59,15 @@ public record BucketDnsConfig(
         }
     }
 
+    /**
+     * The {@code [ops]} section.
+     *
+     * @param listen the HTTP listener for {@code /metrics}, {@code /healthz}, {@code /readyz}; null when off
+     * @param jsonLogs one JSON object per log line instead of plain text
+     * @param queryLogEvery log one question in this many; 0 for no query log
+     */
+    public record Ops(InetSocketAddress listen, boolean jsonLogs, long queryLogEvery) {}
+
     /** Where bucket locations come from. */
     public enum Source {
         /** The RGW Admin Ops API: full load, then the metadata log. */
@@ -74,6 +83,8 @@ public record BucketDnsConfig(
      * @param file the bucket file (absolute), for the file source; null otherwise
      * @param defaultZonegroup where unknown buckets go; null for the RGW master zonegroup (or, for
      *     the file source, the first zonegroup configured)
+     * @param maxStaleness how long the rgw source may go without a confirmed sync before the
+     *     instance reports itself not ready
      */
-    public record CatalogSettings(Source source, Path file, String defaultZonegroup) {}
+    public record CatalogSettings(Source source, Path file, String defaultZonegroup, java.time.Duration maxStaleness) {}
 }

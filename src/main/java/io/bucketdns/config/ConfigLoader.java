@@ -54,8 +54,13 @@ public final class ConfigLoader {
     private static final Map<String, Set<String>> KEYS = Map.of(
             "powerdns", Set.of("listen_addr", "listen_port", "dns_zone", "dns_soa_record", "dns_soa_ttl", "dns_default_ttl",
                     "rgw_endpoint", "rgw_admin_entry", "rgw_access_key", "rgw_secret_key", "debug"),
-            "catalog", Set.of("source", "file", "unknown_bucket", "default_zonegroup"),
-            "dns", Set.of("listen", "ns", "a", "aaaa"));
+            "catalog", Set.of("source", "file", "unknown_bucket", "default_zonegroup", "max_staleness"),
+            "dns", Set.of("listen", "ns", "a", "aaaa"),
+            "ops", Set.of("listen", "log_format", "query_log_sample"));
+    /** Defaults of bucketdns's own keys that are not empty. */
+    private static final Map<String, String> OWN_DEFAULTS = Map.of(
+            "ops.listen", "127.0.0.1:9780",
+            "catalog.max_staleness", "5m");
     private static final String ZONEGROUP_PREFIX = "zonegroup.";
     /** Per-zone overrides of the global answer settings, for deployments serving several zones. */
     private static final String ZONE_PREFIX = "zone.";
@@ -151,7 +156,19 @@ public final class ConfigLoader {
             for (String a : list("dns", "listen")) {
                 dnsListen.add(socketAddress("dns", "listen", a));
             }
-            return new BucketDnsConfig(file, backend, zones, rgw, debug, catalog, hostnames, dnsListen, null, warnings);
+            return new BucketDnsConfig(file, backend, zones, rgw, debug, catalog, hostnames, dnsListen, ops(), warnings);
+        }
+
+        private BucketDnsConfig.Ops ops() {
+            String listen = get("ops", "listen");
+            boolean json = switch (get("ops", "log_format").toLowerCase(Locale.ROOT)) {
+                case "", "text" -> false;
+                case "json" -> true;
+                default -> throw error("ops", "log_format", "'" + get("ops", "log_format") + "' is not a log format", "write text or json");
+            };
+            long every = get("ops", "query_log_sample").isEmpty() ? 0
+                    : integer("ops", "query_log_sample", 0, Integer.MAX_VALUE, "0 for no query log, 1 to log every question, N for one in N");
+            return new BucketDnsConfig.Ops(listen.isEmpty() ? null : socketAddress("ops", "listen", listen), json, every);
         }
 
         private void checkKeys() {
@@ -292,7 +309,22 @@ public final class ConfigLoader {
                 }
             }
             String def = get("catalog", "default_zonegroup");
-            return new BucketDnsConfig.CatalogSettings(source, bucketFile, def.isEmpty() ? null : def);
+            return new BucketDnsConfig.CatalogSettings(source, bucketFile, def.isEmpty() ? null : def, duration("catalog", "max_staleness"));
+        }
+
+        /** A duration written as seconds ("300") or with a unit ("90s", "5m", "1h"). */
+        private java.time.Duration duration(String section, String key) {
+            String v = get(section, key).strip().toLowerCase(Locale.ROOT);
+            java.util.regex.Matcher m = Pattern.compile("(\\d{1,9})\\s*([smh]?)").matcher(v);
+            if (!m.matches()) {
+                throw error(section, key, "'" + get(section, key) + "' is not a duration", "write seconds, or a number with s, m or h, e.g. 5m");
+            }
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "m" -> java.time.Duration.ofMinutes(n);
+                case "h" -> java.time.Duration.ofHours(n);
+                default -> java.time.Duration.ofSeconds(n);
+            };
         }
 
         private Map<String, String> zonegroupHostnames() {
@@ -361,7 +393,7 @@ public final class ConfigLoader {
             if (e != null) {
                 return e.value();
             }
-            return section.equals("powerdns") ? SEED_DEFAULTS.getOrDefault(key, "") : "";
+            return section.equals("powerdns") ? SEED_DEFAULTS.getOrDefault(key, "") : OWN_DEFAULTS.getOrDefault(section + "." + key, "");
         }
 
         private List<String> list(String section, String key) {

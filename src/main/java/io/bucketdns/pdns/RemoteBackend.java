@@ -7,6 +7,7 @@ import io.bucketdns.catalog.Catalog;
 import io.bucketdns.catalog.LiveCatalog;
 import io.bucketdns.dns.Answer;
 import io.bucketdns.dns.NameSyntax;
+import io.bucketdns.dns.QueryObserver;
 import io.bucketdns.dns.Rcode;
 import io.bucketdns.dns.RecordType;
 import io.bucketdns.dns.ResourceRecord;
@@ -38,18 +39,24 @@ public final class RemoteBackend {
     private final LiveCatalog catalog;
     private final List<Zone> zones;
     private final boolean debug;
+    private final QueryObserver observer;
+    private final String frontend;
 
     /**
      * @param resolver the rules
      * @param catalog the live bucket map
      * @param zones the served zones in configured order; a zone's id is its position plus one
      * @param debug log every call
+     * @param observer told about every lookup answered
+     * @param frontend the transport's name for the observer: http, unix or pipe
      */
-    public RemoteBackend(Resolver resolver, LiveCatalog catalog, List<Zone> zones, boolean debug) {
+    public RemoteBackend(Resolver resolver, LiveCatalog catalog, List<Zone> zones, boolean debug, QueryObserver observer, String frontend) {
         this.resolver = resolver;
         this.catalog = catalog;
         this.zones = List.copyOf(zones);
         this.debug = debug;
+        this.observer = observer;
+        this.frontend = frontend;
     }
 
     /**
@@ -105,11 +112,9 @@ public final class RemoteBackend {
         if (qtype < 0) {
             return failure("unknown qtype '" + printable(qtypeName) + "'");
         }
+        long start = System.nanoTime();
         Answer answer = resolver.resolve(catalog.current(), qname, qtype);
-        if (answer.rcode() == Rcode.REFUSED) {
-            return literal("false");
-        }
-        return write(g -> {
+        byte[] reply = answer.rcode() == Rcode.REFUSED ? literal("false") : write(g -> {
             g.writeArrayFieldStart("result");
             for (ResourceRecord r : answer.answer()) {
                 // PowerDNS discovers zones by asking SOA up the tree: anything but an SOA there is an error.
@@ -119,6 +124,8 @@ public final class RemoteBackend {
             }
             g.writeEndArray();
         });
+        observer.answered(frontend, qname, qtype, answer, System.nanoTime() - start);
+        return reply;
     }
 
     private byte[] allDomains() {

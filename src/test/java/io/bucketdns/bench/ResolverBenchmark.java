@@ -6,6 +6,7 @@ import io.bucketdns.catalog.Catalog;
 import io.bucketdns.catalog.LiveCatalog;
 import io.bucketdns.catalog.Zonegroup;
 import io.bucketdns.dns.Answer;
+import io.bucketdns.dns.QueryObserver;
 import io.bucketdns.dns.RecordType;
 import io.bucketdns.dns.Resolver;
 import io.bucketdns.dns.Soa;
@@ -75,7 +76,7 @@ public class ResolverBenchmark {
         resolver = new Resolver(List.of(zone));
         LiveCatalog live = new LiveCatalog();
         live.replace(catalog);
-        backend = new RemoteBackend(resolver, live, List.of(zone), false);
+        backend = new RemoteBackend(resolver, live, List.of(zone), false, QueryObserver.NONE, "http");
     }
 
     private int next() {

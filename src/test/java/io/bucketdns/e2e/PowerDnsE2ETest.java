@@ -44,6 +44,9 @@ class PowerDnsE2ETest {
 
             [zone.s3.example.net]
             unknown_bucket = nxdomain
+
+            [ops]
+            listen = 127.0.0.1:%d
             """;
 
     /** Every test of one connector mode; each mode runs its own bucketdns and PowerDNS. */
@@ -63,7 +66,7 @@ class PowerDnsE2ETest {
             dir = Files.createTempDirectory("bucketdns-pdns-e2e");
             int httpPort = Ports.free();
             buckets = Files.writeString(dir.resolve("buckets.txt"), "foo eu\nbar us\neu.dotted.bucket eu\n");
-            Path conf = Files.writeString(dir.resolve("rgw-pdns.conf"), CONFIG.formatted(httpPort));
+            Path conf = Files.writeString(dir.resolve("rgw-pdns.conf"), CONFIG.formatted(httpPort, Ports.free()));
             bucketdns = Service.start(ConfigLoader.load(conf));
             pdns = PowerDns.start(dir.resolve("pdns"), "http:url=http://127.0.0.1:" + httpPort + "/dns" + connectorOptions(), "o.example.com");
         }
@@ -165,6 +168,24 @@ class PowerDnsE2ETest {
             assertThat(seen).as("catalog picked up the change within 2 s").isTrue();
             assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - changed)).isLessThan(2000);
             assertThat(dig(fresh + ".o.example.com", "A").answer()).containsExactly(expected);
+        }
+
+        @Test
+        void metricsCountTheQuestionsPowerDnsAsked() throws Exception {
+            String series = "bucketdns_dns_responses_total{frontend=\"http\",rcode=\"NOERROR\",rule=\"bucket\",zone=\"o.example.com\"}";
+            double before = Scrape.value(bucketdns.ops().address().getPort(), series);
+            // names PowerDNS has not cached yet, so each one reaches bucketdns
+            for (int i = 0; i < 5; i++) {
+                assertThat(dig("bar.o.example.com", "TYPE" + (65280 + i)).status()).isEqualTo("NOERROR");
+            }
+            assertThat(dig("eu.dotted.bucket.o.example.com", "TXT").status()).isEqualTo("NOERROR");
+            double after = Scrape.value(bucketdns.ops().address().getPort(), series);
+            assertThat(after - before).isGreaterThanOrEqualTo(1);
+            String all = Scrape.text(bucketdns.ops().address().getPort(), "/metrics");
+            assertThat(all).contains("bucketdns_catalog_buckets 3.0", "bucketdns_build_info{version=\"", "jvm_memory_used_bytes",
+                    "bucketdns_dns_request_duration_seconds_bucket{frontend=\"http\"");
+            assertThat(Scrape.text(bucketdns.ops().address().getPort(), "/readyz")).startsWith("ready: catalog loaded: 3 buckets");
+            assertThat(Scrape.text(bucketdns.ops().address().getPort(), "/healthz")).isEqualTo("ok\n");
         }
 
         @Test

@@ -3,6 +3,7 @@ package io.bucketdns.pdns;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bucketdns.Fixtures;
+import io.bucketdns.dns.QueryObserver;
 import io.bucketdns.dns.Resolver;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -30,7 +31,7 @@ class HttpConnectorTest {
 
     @BeforeAll
     static void start() throws IOException {
-        RemoteBackend backend = new RemoteBackend(new Resolver(List.of(Fixtures.ZONE)), Fixtures.liveCatalog(), List.of(Fixtures.ZONE), false);
+        RemoteBackend backend = new RemoteBackend(new Resolver(List.of(Fixtures.ZONE)), Fixtures.liveCatalog(), List.of(Fixtures.ZONE), false, QueryObserver.NONE, "http");
         connector = HttpConnector.start(new InetSocketAddress("127.0.0.1", 0), backend);
         base = "http://127.0.0.1:" + connector.address().getPort();
     }

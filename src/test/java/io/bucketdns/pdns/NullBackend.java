@@ -1,5 +1,6 @@
 package io.bucketdns.pdns;
 
+import io.bucketdns.http.Http11Server;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bucketdns.Fixtures;
+import io.bucketdns.dns.QueryObserver;
 import io.bucketdns.dns.Resolver;
 import java.io.IOException;
 import java.util.List;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** The remote-backend methods, as PowerDNS 4.7 calls them, and the JSON it gets back. */
 class RemoteBackendTest {
     static final ObjectMapper JSON = new ObjectMapper();
-    final RemoteBackend backend = new RemoteBackend(new Resolver(List.of(Fixtures.ZONE)), Fixtures.liveCatalog(), List.of(Fixtures.ZONE), false);
+    final RemoteBackend backend = new RemoteBackend(new Resolver(List.of(Fixtures.ZONE)), Fixtures.liveCatalog(), List.of(Fixtures.ZONE), false, QueryObserver.NONE, "http");
 
     String call(String method, String parameters) throws IOException {
         return new String(backend.handle(method, JSON.readTree(parameters)), java.nio.charset.StandardCharsets.UTF_8);

@@ -1,4 +1,4 @@
-package io.bucketdns.pdns;
+package io.bucketdns.http;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -20,48 +20,55 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A small HTTP/1.1 server for the remote-backend connector: one virtual thread per connection,
- * keep-alive, TCP_NODELAY, Content-Length bodies only, strict limits.
+ * A small HTTP/1.1 server for the PowerDNS remote-backend connector and the ops endpoints: one
+ * virtual thread per connection, keep-alive, TCP_NODELAY, Content-Length bodies only, strict limits.
  *
  * <p>Written here rather than taken from the JDK's {@code com.sun.net.httpserver} because that one
- * answers malformed requests itself with HTML pages that name Java exceptions, and PowerDNS
- * operators should get the same JSON reason for every bad request. It also lets every limit be
+ * answers malformed requests itself with HTML pages that name Java exceptions, and operators
+ * should get the same clear reason for every bad request. It also lets every limit be
  * explicit: a request line or header of more than {@value #MAX_LINE} bytes, more than {@value
  * #MAX_HEADERS} headers, or a body larger than the handler allows is answered with a 4xx and the
  * connection closed.
  */
-final class Http11Server implements AutoCloseable {
-    static final int MAX_LINE = 8192;
-    static final int MAX_HEADERS = 100;
+public final class Http11Server implements AutoCloseable {
+    public static final int MAX_LINE = 8192;
+    public static final int MAX_HEADERS = 100;
     static final int MAX_CONNECTIONS = 512;
     static final int IDLE_TIMEOUT_MILLIS = 60_000;
+    /** The content type of JSON replies, the default. */
+    public static final String JSON = "application/json; charset=utf-8";
     private static final Logger LOG = LoggerFactory.getLogger(Http11Server.class);
 
     /** A parsed request. {@code target} is the raw request target (path and query, still escaped). */
-    record Request(String method, String target, byte[] body) {}
+    public record Request(String method, String target, byte[] body) {}
 
-    /** A reply; {@code status} is a standard code, {@code body} is JSON. */
-    record Response(int status, byte[] body) {}
+    /** A reply with a standard status code. */
+    public record Response(int status, String contentType, byte[] body) {
+        /** A JSON reply. */
+        public Response(int status, byte[] body) {
+            this(status, JSON, body);
+        }
+    }
 
     /** Turns requests into responses; may throw {@link HttpError} for a request it refuses. */
-    interface Handler {
+    public interface Handler {
         Response handle(Request request);
     }
 
     /** A request refused with a status and a reason; the connection is closed when {@code fatal}. */
-    static class HttpError extends RuntimeException {
+    public static class HttpError extends RuntimeException {
         final int status;
         final boolean fatal;
 
-        HttpError(int status, String reason, boolean fatal) {
+        public HttpError(int status, String reason, boolean fatal) {
             super(reason, null, false, false);
             this.status = status;
             this.fatal = fatal;
         }
     }
 
-    /** Formats the body of an error reply. */
-    interface ErrorBody {
+    /** Formats the body of an error reply, in the server's own content type. */
+    public interface ErrorBody {
         byte[] of(String reason);
     }
 
@@ -73,7 +80,13 @@ final class Http11Server implements AutoCloseable {
     private final Semaphore slots = new Semaphore(MAX_CONNECTIONS);
     private final Thread acceptor;
 
-    Http11Server(InetSocketAddress address, int maxBody, Handler handler, ErrorBody errorBody) throws IOException {
+    /**
+     * Binds {@code address} and starts accepting.
+     *
+     * @param maxBody larger request bodies are refused with 413
+     * @param errorBody the JSON (or text) body of a 4xx reply, from its one-line reason
+     */
+    public Http11Server(InetSocketAddress address, int maxBody, Handler handler, ErrorBody errorBody) throws IOException {
         this.socket = new ServerSocket();
         this.socket.setReuseAddress(true);
         this.socket.bind(address, 128);
@@ -83,7 +96,8 @@ final class Http11Server implements AutoCloseable {
         this.acceptor = Thread.ofPlatform().daemon().name("http-accept-" + socket.getLocalPort()).start(this::acceptLoop);
     }
 
-    InetSocketAddress address() {
+    /** The bound address (useful when started on port 0). */
+    public InetSocketAddress address() {
         return (InetSocketAddress) socket.getLocalSocketAddress();
     }
 
@@ -200,7 +214,7 @@ final class Http11Server implements AutoCloseable {
         } catch (NumberFormatException e) {
             // fall through to the error below
         }
-        throw new HttpError(400, "Content-Length '" + RemoteBackend.printable(value) + "' is not a length", true);
+        throw new HttpError(400, "Content-Length '" + (value.length() > 40 ? value.substring(0, 40) + "..." : value) + "' is not a length", true);
     }
 
     /** One CRLF- (or LF-) terminated line as Latin-1; null at a clean end of stream before any byte. */
@@ -231,7 +245,7 @@ final class Http11Server implements AutoCloseable {
     private static void write(OutputStream out, Response r, boolean keepAlive, boolean head) throws IOException {
         StringBuilder h = new StringBuilder(128)
                 .append("HTTP/1.1 ").append(r.status()).append(' ').append(reason(r.status())).append("\r\n")
-                .append("Content-Type: application/json; charset=utf-8\r\n")
+                .append("Content-Type: ").append(r.contentType()).append("\r\n")
                 .append("Content-Length: ").append(r.body().length).append("\r\n");
         if (!keepAlive) {
             h.append("Connection: close\r\n");
@@ -258,6 +272,7 @@ final class Http11Server implements AutoCloseable {
         };
     }
 
+    /** Stops accepting and ends every connection. */
     @Override
     public void close() {
         try {

@@ -1,0 +1,33 @@
+package io.bucketdns.dns;
+
+/**
+ * Told about every question a frontend answered, for metrics and query logs. Implementations must
+ * be thread-safe and fast: they run on the answering thread.
+ */
+public interface QueryObserver {
+    /** Observes nothing. */
+    QueryObserver NONE = (frontend, qname, qtype, answer, nanos) -> { };
+
+    /**
+     * @param frontend where the question came from: udp, tcp, http, unix or pipe
+     * @param qname the name as asked
+     * @param qtype the type asked
+     * @param answer what the resolver answered
+     * @param nanos how long answering took, from decoded question to encoded reply
+     */
+    void answered(String frontend, String qname, int qtype, Answer answer, long nanos);
+
+    /** Both this and {@code other}, in that order. */
+    default QueryObserver and(QueryObserver other) {
+        if (other == NONE) {
+            return this;
+        }
+        if (this == NONE) {
+            return other;
+        }
+        return (f, n, t, a, ns) -> {
+            answered(f, n, t, a, ns);
+            other.answered(f, n, t, a, ns);
+        };
+    }
+}

@@ -1,0 +1,113 @@
+package io.bucketdns.ops;
+
+import io.bucketdns.catalog.LiveCatalog;
+import io.bucketdns.dns.Answer;
+import io.bucketdns.dns.QueryObserver;
+import io.bucketdns.dns.RecordType;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.core.metrics.Info;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The Prometheus metrics of one bucketdns process, named like CoreDNS's {@code coredns_dns_*} so
+ * existing dashboards translate: requests by zone, frontend and type; responses by rcode; request
+ * duration; catalog size, age and sync health; build info and JVM metrics.
+ *
+ * <p>Label values are bounded: the zone is one of the served zones (or "" for refused names), the
+ * type is a common mnemonic or "other", so a flood of random names cannot blow up the series count.
+ */
+public final class Metrics implements QueryObserver {
+    private static final Set<String> COMMON_TYPES = Set.of("A", "AAAA", "ANY", "CNAME", "MX", "NS", "SOA", "TXT", "SRV", "PTR", "HTTPS", "SVCB", "DS", "DNSKEY", "CAA");
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Counter requests;
+    private final Counter responses;
+    private final Histogram duration;
+
+    /**
+     * @param version the build version, for {@code bucketdns_build_info}
+     * @param catalog the catalog in force now (changes on reload)
+     */
+    public Metrics(String version, Supplier<LiveCatalog> catalog) {
+        requests = Counter.builder().name("bucketdns_dns_requests_total")
+                .help("DNS questions answered, by served zone, frontend and type")
+                .labelNames("zone", "frontend", "qtype").register(registry);
+        responses = Counter.builder().name("bucketdns_dns_responses_total")
+                .help("DNS answers, by served zone, frontend, rcode and the rule that answered")
+                .labelNames("zone", "frontend", "rcode", "rule").register(registry);
+        duration = Histogram.builder().name("bucketdns_dns_request_duration_seconds")
+                .help("Time to answer one question, from decoded question to encoded reply")
+                .labelNames("frontend")
+                .classicOnly()
+                .classicUpperBounds(0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.25)
+                .register(registry);
+        GaugeWithCallback.builder().name("bucketdns_catalog_buckets").help("Buckets in the catalog in force")
+                .callback(cb -> cb.call(catalog.get().current().size())).register(registry);
+        GaugeWithCallback.builder().name("bucketdns_catalog_age_seconds").help("Seconds since the catalog last changed")
+                .callback(cb -> cb.call(secondsSince(catalog.get().current().updatedAt()))).register(registry);
+        GaugeWithCallback.builder().name("bucketdns_catalog_sync_lag_seconds")
+                .help("Seconds since the catalog source last confirmed the catalog is current")
+                .callback(cb -> {
+                    Instant last = catalog.get().health().lastSync();
+                    cb.call(last == null ? Double.POSITIVE_INFINITY : secondsSince(last));
+                }).register(registry);
+        CounterWithCallback.builder().name("bucketdns_catalog_sync_errors").help("Failed attempts to refresh the catalog")
+                .callback(cb -> cb.call(catalog.get().health().errors())).register(registry);
+        CounterWithCallback.builder().name("bucketdns_catalog_full_loads").help("Complete loads of the catalog")
+                .callback(cb -> cb.call(catalog.get().health().fullLoads())).register(registry);
+        CounterWithCallback.builder().name("bucketdns_catalog_miss_lookups").help("On-demand look-ups of buckets the catalog did not know")
+                .callback(cb -> cb.call(catalog.get().health().missLookups())).register(registry);
+        CounterWithCallback.builder().name("bucketdns_catalog_miss_lookups_refused")
+                .help("On-demand look-ups skipped by the rate limit")
+                .callback(cb -> cb.call(catalog.get().health().missLookupsRefused())).register(registry);
+        Info build = Info.builder().name("bucketdns_build_info").help("The bucketdns build").labelNames("version").register(registry);
+        build.addLabelValues(version);
+        JvmMetrics.builder().register(registry);
+    }
+
+    @Override
+    public void answered(String frontend, String qname, int qtype, Answer answer, long nanos) {
+        String zone = answer.zone() == null ? "" : answer.zone().name();
+        String type = RecordType.name(qtype);
+        requests.labelValues(zone, frontend, COMMON_TYPES.contains(type) ? type : "other").inc();
+        responses.labelValues(zone, frontend, answer.rcode().name(), answer.outcome().name().toLowerCase(java.util.Locale.ROOT)).inc();
+        duration.labelValues(frontend).observe(nanos / 1e9);
+    }
+
+    /** Counts a question that could not be decoded (FORMERR, or dropped), by frontend. */
+    public void malformed(String frontend) {
+        responses.labelValues("", frontend, "FORMERR", "malformed").inc();
+    }
+
+    /** The registry, for other parts to add their metrics (RGW client latency, for one). */
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    /** Everything in the Prometheus text format, version 0.0.4. */
+    public byte[] scrape() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
+        try {
+            new PrometheusTextFormatWriter(false).write(out, registry.scrape());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static double secondsSince(Instant t) {
+        return Duration.between(t, Instant.now()).toMillis() / 1000.0;
+    }
+}
