@@ -5,10 +5,10 @@ import io.bucketdns.catalog.FileCatalogSource;
 import io.bucketdns.catalog.LiveCatalog;
 import io.bucketdns.catalog.Zonegroup;
 import io.bucketdns.config.BucketDnsConfig;
-import io.bucketdns.config.ConfigException;
 import io.bucketdns.dns.Resolver;
 import io.bucketdns.pdns.HttpConnector;
 import io.bucketdns.pdns.RemoteBackend;
+import io.bucketdns.rgw.RgwCatalogSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -29,6 +29,7 @@ public final class Service implements AutoCloseable {
     private final LiveCatalog catalog;
     private final Resolver resolver;
     private final List<AutoCloseable> running = new ArrayList<>();
+    private CatalogSource source;
     private HttpConnector http;
 
     private Service(BucketDnsConfig config) {
@@ -54,7 +55,7 @@ public final class Service implements AutoCloseable {
         Service s = loadCatalog(config);
         try {
             if (config.remoteBackend() != null) {
-                RemoteBackend backend = new RemoteBackend(s.resolver, s.catalog, config.zones(), config.debug());
+                RemoteBackend backend = new RemoteBackend(s.resolver, s.catalog, s.source, config.zones(), config.debug());
                 s.http = HttpConnector.start(config.remoteBackend(), backend);
                 s.running.add(s.http);
                 LOG.info("powerdns remote backend: http://{}:{}/dns", config.remoteBackend().getHostString(), s.http.address().getPort());
@@ -67,10 +68,9 @@ public final class Service implements AutoCloseable {
     }
 
     private void startCatalog() {
-        CatalogSource source = switch (config.catalog().source()) {
+        source = switch (config.catalog().source()) {
             case FILE -> fileSource();
-            case RGW -> throw new ConfigException(config.file(), 0, "[catalog] source = rgw is not available in this build",
-                    "use [catalog] source = file with a bucket file");
+            case RGW -> new RgwCatalogSource(config);
         };
         running.add(source);
         source.start(catalog);

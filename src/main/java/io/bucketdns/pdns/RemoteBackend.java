@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bucketdns.catalog.Catalog;
 import io.bucketdns.catalog.LiveCatalog;
+import io.bucketdns.catalog.MissListener;
 import io.bucketdns.dns.Answer;
 import io.bucketdns.dns.NameSyntax;
 import io.bucketdns.dns.Rcode;
@@ -36,18 +37,21 @@ public final class RemoteBackend {
 
     private final Resolver resolver;
     private final LiveCatalog catalog;
+    private final MissListener misses;
     private final List<Zone> zones;
     private final boolean debug;
 
     /**
      * @param resolver the rules
      * @param catalog the live bucket map
+     * @param misses told about unknown buckets after they are answered
      * @param zones the served zones in configured order; a zone's id is its position plus one
      * @param debug log every call
      */
-    public RemoteBackend(Resolver resolver, LiveCatalog catalog, List<Zone> zones, boolean debug) {
+    public RemoteBackend(Resolver resolver, LiveCatalog catalog, MissListener misses, List<Zone> zones, boolean debug) {
         this.resolver = resolver;
         this.catalog = catalog;
+        this.misses = misses;
         this.zones = List.copyOf(zones);
         this.debug = debug;
     }
@@ -108,6 +112,9 @@ public final class RemoteBackend {
         Answer answer = resolver.resolve(catalog.current(), qname, qtype);
         if (answer.rcode() == Rcode.REFUSED) {
             return literal("false");
+        }
+        if (answer.outcome().isMiss()) {
+            misses.onMiss(answer.bucket());
         }
         return write(g -> {
             g.writeArrayFieldStart("result");
