@@ -11,8 +11,9 @@ import java.util.Optional;
 
 /**
  * The few Admin Ops calls bucketdns makes, as typed results. Each needs one read cap of the admin
- * user: {@code metadata} for {@code /admin/metadata}, {@code zone} for {@code /admin/config},
- * {@code mdlog} for {@code /admin/log}; an access-denied answer names the missing one.
+ * user: {@code metadata} for {@code /admin/metadata}, {@code zone} for {@code /admin/config} and
+ * {@code /admin/realm}, {@code mdlog} for {@code /admin/log}; an access-denied answer names the
+ * missing one.
  *
  * <p>The parsing methods are static and take the JSON as RGW sends it, so that they are tested on
  * answers recorded from a real gateway.
@@ -23,7 +24,13 @@ final class AdminApi {
     /** One page of bucket names; {@code nextMarker} continues the listing when {@code truncated}. */
     record BucketPage(List<String> keys, String nextMarker, boolean truncated) {}
 
-    /** The metadata log: how many shards it has, the period it belongs to, and the endpoint that told. */
+    /**
+     * The metadata log as it is now.
+     *
+     * @param shards how many shards it has
+     * @param period the realm's current period, whose log is read ({@code ""} without a realm)
+     * @param endpoint the endpoint that answered for the log, which tells whose log it is
+     */
     record MdlogInfo(int shards, String period, String endpoint) {}
 
     /** The newest entry id of a shard ({@code ""} when it is empty), and the endpoint that told. */
@@ -93,12 +100,17 @@ final class AdminApi {
         return id.isEmpty() ? Optional.empty() : instanceZonegroup(bucket, id.get());
     }
 
-    /** {@code GET /admin/log?type=metadata&info}. */
+    /**
+     * {@code GET /admin/log?type=metadata&info} for the shard count, and {@code GET /admin/realm}
+     * for the period: the former names the oldest period with a log, not the current one.
+     */
     MdlogInfo mdlogInfo() {
         Map<String, String> q = query("type", "metadata");
         q.put("info", null);
         AdminHttp.Reply r = ok("log", q);
-        return parseMdlogInfo(json(r), r.endpoint());
+        int shards = parseShardCount(json(r));
+        String period = found("realm", Map.of()).map(AdminApi::parseCurrentPeriod).orElse("");
+        return new MdlogInfo(shards, period, r.endpoint());
     }
 
     /** {@code GET /admin/log?type=metadata&id=SHARD&info}: where following a shard starts. */
@@ -150,12 +162,16 @@ final class AdminApi {
         return info.path("zonegroup").asText("");
     }
 
-    static MdlogInfo parseMdlogInfo(JsonNode n, String endpoint) {
+    static int parseShardCount(JsonNode n) {
         int shards = n.path("num_objects").asInt(0);
         if (shards <= 0) {
             throw malformed("log?type=metadata&info", "no num_objects");
         }
-        return new MdlogInfo(shards, n.path("period").asText(""), endpoint);
+        return shards;
+    }
+
+    static String parseCurrentPeriod(JsonNode n) {
+        return n.path("current_period").asText("");
     }
 
     static MdlogPage parseMdlogPage(JsonNode n, String endpoint) {
@@ -222,7 +238,7 @@ final class AdminApi {
         if (resource.startsWith("metadata")) {
             return "metadata=read";
         }
-        return resource.startsWith("config") ? "zone=read" : "mdlog=read";
+        return resource.startsWith("log") ? "mdlog=read" : "zone=read";
     }
 
     private static String errorCode(AdminHttp.Reply r) {

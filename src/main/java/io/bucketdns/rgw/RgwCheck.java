@@ -57,15 +57,25 @@ public final class RgwCheck {
 
     /** What is wrong with an endpoint, or null when nothing is. */
     private static String probe(AdminHttp http, String endpoint) {
+        List<String> missingCaps = new ArrayList<>();
         Set<String> problems = new LinkedHashSet<>();
         for (Map.Entry<String, Map<String, String>> p : PROBES.entrySet()) {
+            String resource = p.getKey();
             try {
-                AdminApi.check(p.getKey(), http.getFrom(endpoint, p.getKey(), p.getValue()));
+                AdminApi.check(resource, http.getFrom(endpoint, resource, p.getValue()));
             } catch (IOException e) {
                 return "unreachable (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")";
             } catch (RgwException e) {
-                problems.add(e.getMessage());
+                if ("AccessDenied".equals(e.code())) {
+                    missingCaps.add(AdminApi.capFor(resource));
+                } else {
+                    problems.add("HTTP " + e.status() + (e.code().isEmpty() ? "" : " " + e.code()) + AdminApi.hint(resource, e.status(), e.code()));
+                }
             }
+        }
+        if (!missingCaps.isEmpty()) {
+            String caps = String.join(";", missingCaps);
+            problems.add("access denied: the admin user lacks " + caps + " (radosgw-admin caps add --uid=USER --caps='" + caps + "')");
         }
         return problems.isEmpty() ? null : String.join("; ", problems);
     }
