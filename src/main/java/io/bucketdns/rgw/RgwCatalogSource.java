@@ -35,10 +35,10 @@ import org.slf4j.LoggerFactory;
  * The catalog from the RGW Admin Ops API: a full load of every bucket, then the metadata log.
  *
  * <ul>
- *   <li><b>Start</b>: the on-disk snapshot, when configured, is put in force first, so DNS
- *       answers at once; then every bucket is listed ({@link FullLoad}). Without a snapshot the
- *       start waits for that load and fails when RGW cannot be reached; with one, the load is
- *       retried in the background.
+ *   <li><b>Start</b>: every bucket is listed ({@link FullLoad}); the start waits for that and
+ *       fails when RGW cannot be reached. With an on-disk snapshot, the snapshot is put in force
+ *       instead, so DNS answers at once (RGW down or not), and the listing runs in the
+ *       background, retried until it succeeds.
  *   <li><b>Changes</b>: the metadata log is read every {@link Timing#poll} ({@link
  *       MetadataLogFollower}); each bucket named in it is read again, which decides whether it
  *       exists and where. A new period, a failover to another zone's log, or a gap in following
@@ -135,14 +135,14 @@ public final class RgwCatalogSource implements CatalogSource {
     @Override
     public void start(LiveCatalog live) {
         this.target = live;
-        boolean fromSnapshot = loadSnapshot();
-        try {
-            fullLoad("start");
-        } catch (RgwException | CatalogException e) {
-            if (!fromSnapshot) {
+        if (loadSnapshot()) {
+            requestLoad("start"); // answering already: ten million buckets take a while to list
+        } else {
+            try {
+                fullLoad("start");
+            } catch (RgwException e) {
                 throw new CatalogException("cannot load the catalog from RGW: " + e.getMessage(), e);
             }
-            staleness.failed(e, target.current());
         }
         if (settings.missLookupsPerSecond() > 0) {
             misses = new MissLookups(settings.missLookupsPerSecond(), this::locateByName, b -> recentlyRemoved.getIfPresent(b) != null, live);
