@@ -89,7 +89,8 @@ public final class RgwCatalogSource implements CatalogSource {
     /** Buckets the log removed lately: an on-demand look-up that started before must not bring them back. */
     private final Cache<String, Boolean> recentlyRemoved =
             Caffeine.newBuilder().expireAfterWrite(Duration.ofSeconds(30)).maximumSize(100_000).build();
-    private final AtomicBoolean loadQueued = new AtomicBoolean();
+    /** A full load is queued or running: a second request then is the same load. */
+    private final AtomicBoolean loading = new AtomicBoolean();
     private final ScheduledExecutorService followThread = singleThread("rgw-follow");
     private final ScheduledExecutorService loadThread = singleThread("rgw-load");
 
@@ -97,8 +98,8 @@ public final class RgwCatalogSource implements CatalogSource {
     private volatile ZonegroupMap map;
     private volatile MissLookups misses;
     private volatile boolean snapshotDirty;
-    private volatile long lastLoadAttempt;
-    private long lastPeriodCheck;
+    private volatile long lastLoadAttempt = System.nanoTime();
+    private long lastPeriodCheck = System.nanoTime();
     private boolean warnedNoMasterEndpoint;
     /** Where following stands; null until a full load succeeded, and after a reason to start over. Guarded by lock. */
     private MetadataLogFollower.Position position;
@@ -150,7 +151,7 @@ public final class RgwCatalogSource implements CatalogSource {
         long poll = timing.poll().toMillis();
         followThread.scheduleWithFixedDelay(this::followRound, poll, poll, TimeUnit.MILLISECONDS);
         long relist = settings.relistInterval().toMillis();
-        loadThread.scheduleWithFixedDelay(() -> runLoad("periodic re-list"), relist, relist, TimeUnit.MILLISECONDS);
+        loadThread.scheduleWithFixedDelay(() -> requestLoad("periodic re-list"), relist, relist, TimeUnit.MILLISECONDS);
         long refresh = timing.mapRefresh().toMillis();
         loadThread.scheduleWithFixedDelay(this::refreshMap, refresh, refresh, TimeUnit.MILLISECONDS);
         if (settings.snapshot() != null) {
@@ -212,19 +213,20 @@ public final class RgwCatalogSource implements CatalogSource {
 
     /** Runs a full load on the calling (load) thread, reporting instead of throwing. */
     private void runLoad(String reason) {
-        loadQueued.set(false);
         try {
             fullLoad(reason);
         } catch (RgwException | CatalogException e) {
             staleness.failed(e, target.current());
         } catch (RuntimeException e) {
             LOG.error("catalog: full load ({}) failed", reason, e);
+        } finally {
+            loading.set(false);
         }
     }
 
-    /** Queues one full load (a second request while one is queued is the same load). */
+    /** Queues a full load on the load thread, unless one is queued or running already. */
     private void requestLoad(String reason) {
-        if (loadQueued.compareAndSet(false, true)) {
+        if (loading.compareAndSet(false, true)) {
             LOG.info("catalog: full load needed: {}", reason);
             loadThread.execute(() -> runLoad(reason));
         }
