@@ -5,7 +5,6 @@ import io.bucketdns.catalog.FileCatalogSource;
 import io.bucketdns.catalog.LiveCatalog;
 import io.bucketdns.catalog.Zonegroup;
 import io.bucketdns.config.BucketDnsConfig;
-import io.bucketdns.config.ConfigException;
 import io.bucketdns.dns.QueryObserver;
 import io.bucketdns.dns.Resolver;
 import io.bucketdns.ops.Metrics;
@@ -14,6 +13,7 @@ import io.bucketdns.ops.QueryLog;
 import io.bucketdns.ops.Readiness;
 import io.bucketdns.pdns.HttpConnector;
 import io.bucketdns.pdns.RemoteBackend;
+import io.bucketdns.rgw.RgwCatalogSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -37,6 +37,7 @@ public final class Service implements AutoCloseable {
     private final LiveCatalog catalog;
     private final Resolver resolver;
     private final List<AutoCloseable> running = new ArrayList<>();
+    private CatalogSource source;
     private HttpConnector http;
     private Metrics metrics;
     private OpsServer ops;
@@ -84,7 +85,7 @@ public final class Service implements AutoCloseable {
             observer = observer.and(new QueryLog(config.ops().queryLogEvery()));
         }
         if (config.remoteBackend() != null) {
-            RemoteBackend backend = new RemoteBackend(resolver, catalog, config.zones(), config.debug(), observer, "http");
+            RemoteBackend backend = new RemoteBackend(resolver, catalog, source, config.zones(), config.debug(), observer, "http");
             http = listen(config.remoteBackend(), "powerdns remote backend", a -> HttpConnector.start(a, backend));
             LOG.info("powerdns remote backend: http://{}:{}/dns", config.remoteBackend().getHostString(), http.address().getPort());
         }
@@ -107,10 +108,9 @@ public final class Service implements AutoCloseable {
     }
 
     private void startCatalog() {
-        CatalogSource source = switch (config.catalog().source()) {
+        source = switch (config.catalog().source()) {
             case FILE -> fileSource();
-            case RGW -> throw new ConfigException(config.file(), 0, "[catalog] source = rgw is not available in this build",
-                    "use [catalog] source = file with a bucket file");
+            case RGW -> new RgwCatalogSource(config);
         };
         running.add(source);
         source.start(catalog);

@@ -12,17 +12,23 @@ import java.util.function.BiConsumer;
  * reached. Readers take a snapshot and never lock; writers build a new one and swap it in
  * {@link LiveCatalog}.
  *
- * <p>Incremental changes ({@link #withChanges}) go to a small overlay on top of the shared base
- * map, so following a busy metadata log does not copy millions of entries per change; the overlay
- * is folded into a new base once it grows past {@value #MAX_OVERLAY} entries.
+ * <p>The buckets live in a compact {@link BucketTable} (some 35 bytes a bucket, so ten million fit
+ * in well under a gigabyte of heap). Incremental changes ({@link #withChanges}) go to a small
+ * overlay on top of that shared table, so following a busy metadata log does not copy millions of
+ * entries per change; the overlay is folded into a new table once it outgrows {@value
+ * #MAX_OVERLAY} entries or 1/{@value #OVERLAY_SHARE} of the table, whichever is larger, which
+ * keeps the copying per change bounded.
  */
 public final class Catalog {
     static final int MAX_OVERLAY = 4096;
+    static final int OVERLAY_SHARE = 64;
 
     /** Overlay value that marks a bucket removed since the base was built. */
     private static final Zonegroup REMOVED = new Zonegroup("", "");
 
-    private final Map<String, Zonegroup> base;
+    private final BucketTable base;
+    /** The zonegroup of each table index. */
+    private final Zonegroup[] indexed;
     private final Map<String, Zonegroup> overlay;
     private final int size;
     private final Map<String, Zonegroup> zonegroups;
@@ -31,7 +37,8 @@ public final class Catalog {
     private final Instant updatedAt;
 
     private Catalog(
-            Map<String, Zonegroup> base,
+            BucketTable base,
+            Zonegroup[] indexed,
             Map<String, Zonegroup> overlay,
             int size,
             Map<String, Zonegroup> zonegroups,
@@ -39,6 +46,7 @@ public final class Catalog {
             long serial,
             Instant updatedAt) {
         this.base = base;
+        this.indexed = indexed;
         this.overlay = overlay;
         this.size = size;
         this.zonegroups = zonegroups;
@@ -49,7 +57,7 @@ public final class Catalog {
 
     /** A catalog with no zonegroups and no buckets: every bucket is unknown. */
     public static Catalog empty() {
-        return new Catalog(Map.of(), Map.of(), 0, Map.of(), null, 0, Instant.EPOCH);
+        return new Catalog(BucketTable.empty(), new Zonegroup[0], Map.of(), 0, Map.of(), null, 0, Instant.EPOCH);
     }
 
     /**
@@ -60,20 +68,69 @@ public final class Catalog {
      * @param buckets lowercase bucket name to zonegroup name; every zonegroup must be in {@code
      *     zonegroups}
      * @param previousSerial the serial of the snapshot this one replaces (0 for none)
-     * @throws IllegalArgumentException when a bucket names a zonegroup that is not given
+     * @throws IllegalArgumentException when a bucket names a zonegroup that is not given, or a name
+     *     is not 1 to 255 ASCII characters
      */
     public static Catalog of(
             Map<String, Zonegroup> zonegroups, Zonegroup defaultZonegroup, Map<String, String> buckets, long previousSerial) {
-        Map<String, Zonegroup> zg = Collections.unmodifiableMap(new LinkedHashMap<>(zonegroups));
-        Map<String, Zonegroup> map = HashMap.newHashMap(buckets.size());
-        for (Map.Entry<String, String> e : buckets.entrySet()) {
-            Zonegroup z = zg.get(e.getValue());
-            if (z == null) {
-                throw new IllegalArgumentException("bucket " + e.getKey() + " is in zonegroup " + e.getValue() + ", which is not known");
+        Builder b = builder(zonegroups, defaultZonegroup, buckets.size());
+        buckets.forEach(b::put);
+        return b.build(previousSerial);
+    }
+
+    /**
+     * Starts a full snapshot that is filled one bucket at a time, so that millions of buckets need
+     * no intermediate map.
+     *
+     * @param zonegroups every zonegroup by name (at most 256)
+     * @param defaultZonegroup the zonegroup unknown buckets go to; null for none
+     * @param expectedBuckets a size hint
+     */
+    public static Builder builder(Map<String, Zonegroup> zonegroups, Zonegroup defaultZonegroup, int expectedBuckets) {
+        return new Builder(zonegroups, defaultZonegroup, expectedBuckets);
+    }
+
+    /** Collects the buckets of a new snapshot; not thread-safe. */
+    public static final class Builder {
+        private final Map<String, Zonegroup> zonegroups;
+        private final Zonegroup defaultZonegroup;
+        private final Map<String, Integer> indexes = new HashMap<>();
+        private final BucketTable.Builder table;
+
+        private Builder(Map<String, Zonegroup> zonegroups, Zonegroup defaultZonegroup, int expectedBuckets) {
+            if (zonegroups.size() > BucketTable.MAX_ZONEGROUPS) {
+                throw new IllegalArgumentException(zonegroups.size() + " zonegroups; at most " + BucketTable.MAX_ZONEGROUPS + " are supported");
             }
-            map.put(e.getKey(), z);
+            this.zonegroups = Collections.unmodifiableMap(new LinkedHashMap<>(zonegroups));
+            this.defaultZonegroup = defaultZonegroup;
+            for (String name : this.zonegroups.keySet()) {
+                indexes.put(name, indexes.size());
+            }
+            this.table = new BucketTable.Builder(expectedBuckets);
         }
-        return new Catalog(map, Map.of(), map.size(), zg, defaultZonegroup, nextSerial(previousSerial), Instant.now());
+
+        /**
+         * Puts a bucket in a zonegroup; a later call for the same bucket wins.
+         *
+         * @param bucket lowercase ASCII bucket name
+         * @param zonegroup the name of one of the snapshot's zonegroups
+         * @throws IllegalArgumentException when the zonegroup is not known or the name cannot be stored
+         */
+        public Builder put(String bucket, String zonegroup) {
+            Integer i = indexes.get(zonegroup);
+            if (i == null) {
+                throw unknownZonegroup(bucket, zonegroup);
+            }
+            table.put(bucket, i);
+            return this;
+        }
+
+        /** The snapshot; the builder cannot be used afterwards. */
+        public Catalog build(long previousSerial) {
+            BucketTable t = table.build();
+            return new Catalog(t, zonegroups.values().toArray(new Zonegroup[0]), Map.of(), t.size(), zonegroups,
+                    defaultZonegroup, nextSerial(previousSerial), Instant.now());
+        }
     }
 
     /** The zonegroup of a lowercase bucket name, or null when the bucket is not known. */
@@ -84,7 +141,8 @@ public final class Catalog {
                 return z == REMOVED ? null : z;
             }
         }
-        return base.get(bucket);
+        int i = base.get(bucket);
+        return i < 0 ? null : indexed[i];
     }
 
     /**
@@ -105,39 +163,69 @@ public final class Catalog {
             if (e.getValue() != null) {
                 z = zonegroups.get(e.getValue());
                 if (z == null) {
-                    throw new IllegalArgumentException("bucket " + e.getKey() + " is in zonegroup " + e.getValue() + ", which is not known");
+                    throw unknownZonegroup(e.getKey(), e.getValue());
                 }
             }
             next.put(e.getKey(), z);
             newSize += (z != REMOVED ? 1 : 0) - (existed ? 1 : 0);
         }
-        if (next.size() > MAX_OVERLAY) {
-            Map<String, Zonegroup> merged = HashMap.newHashMap(newSize);
-            merged.putAll(base);
-            next.forEach((k, v) -> {
-                if (v == REMOVED) {
-                    merged.remove(k);
-                } else {
-                    merged.put(k, v);
-                }
-            });
-            return new Catalog(merged, Map.of(), merged.size(), zonegroups, defaultZonegroup, nextSerial(serial), Instant.now());
+        if (next.size() > Math.max(MAX_OVERLAY, base.size() / OVERLAY_SHARE)) {
+            Builder b = builder(zonegroups, defaultZonegroup, newSize);
+            forEachIn(base, next, (bucket, zg) -> b.put(bucket, zg.name()));
+            return b.build(serial);
         }
-        return new Catalog(base, next, newSize, zonegroups, defaultZonegroup, nextSerial(serial), Instant.now());
+        return new Catalog(base, indexed, next, newSize, zonegroups, defaultZonegroup, nextSerial(serial), Instant.now());
+    }
+
+    /**
+     * A new snapshot with the same buckets and another set of zonegroups: new hostnames, added
+     * zonegroups, another default. Cheap: the bucket table is shared.
+     *
+     * @param zonegroups every zonegroup by name; must include every zonegroup of this snapshot
+     * @param defaultZonegroup the zonegroup unknown buckets go to; null for none
+     * @throws IllegalArgumentException when a zonegroup of this snapshot is missing
+     */
+    public Catalog withZonegroups(Map<String, Zonegroup> zonegroups, Zonegroup defaultZonegroup) {
+        if (zonegroups.size() > BucketTable.MAX_ZONEGROUPS) {
+            throw new IllegalArgumentException(zonegroups.size() + " zonegroups; at most " + BucketTable.MAX_ZONEGROUPS + " are supported");
+        }
+        Map<String, Zonegroup> byName = new LinkedHashMap<>();
+        Zonegroup[] nextIndexed = new Zonegroup[indexed.length];
+        for (int i = 0; i < indexed.length; i++) {
+            Zonegroup z = zonegroups.get(indexed[i].name());
+            if (z == null) {
+                throw new IllegalArgumentException("zonegroup " + indexed[i].name() + " is missing from the new zonegroups");
+            }
+            nextIndexed[i] = z;
+            byName.put(z.name(), z);
+        }
+        byName.putAll(zonegroups);
+        Map<String, Zonegroup> nextOverlay = new HashMap<>();
+        overlay.forEach((bucket, z) -> nextOverlay.put(bucket, z == REMOVED ? REMOVED : byName.get(z.name())));
+        return new Catalog(base, nextIndexed, nextOverlay, size, Collections.unmodifiableMap(byName), defaultZonegroup,
+                nextSerial(serial), Instant.now());
     }
 
     /** Calls {@code action} with every known bucket and its zonegroup, in no particular order. */
     public void forEachBucket(BiConsumer<String, Zonegroup> action) {
-        base.forEach((k, v) -> {
-            if (!overlay.containsKey(k)) {
-                action.accept(k, v);
+        forEachIn(base, overlay, action);
+    }
+
+    private void forEachIn(BucketTable table, Map<String, Zonegroup> changes, BiConsumer<String, Zonegroup> action) {
+        table.forEach((bucket, i) -> {
+            if (!changes.containsKey(bucket)) {
+                action.accept(bucket, indexed[i]);
             }
         });
-        overlay.forEach((k, v) -> {
-            if (v != REMOVED) {
-                action.accept(k, v);
+        changes.forEach((bucket, z) -> {
+            if (z != REMOVED) {
+                action.accept(bucket, z);
             }
         });
+    }
+
+    private static IllegalArgumentException unknownZonegroup(String bucket, String zonegroup) {
+        return new IllegalArgumentException("bucket " + bucket + " is in zonegroup " + zonegroup + ", which is not known");
     }
 
     /** How many buckets are known. */

@@ -22,6 +22,11 @@ public final class CatalogHealth {
         lastError = null;
     }
 
+    /** The catalog in force is as current as {@code when}: a snapshot read at start, written then. */
+    public void syncedAsOf(Instant when) {
+        lastSync = when;
+    }
+
     /** A sync attempt failed; the catalog in force is kept. */
     public void failed(String why) {
         errors.incrementAndGet();

@@ -8,13 +8,17 @@ package io.bucketdns.catalog;
  * follows changes in the background, applying them with {@link LiveCatalog#update} and {@link
  * Catalog#withChanges}. When the source fails, the last good snapshot stays in force.
  */
-public interface CatalogSource extends AutoCloseable {
+public interface CatalogSource extends AutoCloseable, MissListener {
     /**
      * Loads the catalog and starts following changes.
      *
      * @throws CatalogException when the first load fails and there is nothing to answer from
      */
     void start(LiveCatalog target);
+
+    /** Sources that cannot look a single bucket up ignore misses. */
+    @Override
+    default void onMiss(String bucket) {}
 
     /** Stops following changes; the catalog keeps its last snapshot. */
     @Override

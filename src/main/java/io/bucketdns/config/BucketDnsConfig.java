@@ -3,6 +3,7 @@ package io.bucketdns.config;
 import io.bucketdns.dns.Zone;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -47,15 +48,17 @@ public record BucketDnsConfig(
      * @param adminEntry the admin path prefix, {@code admin} by default
      * @param accessKey access key of a user with {@code metadata=read;zone=read;mdlog=read}
      * @param secretKey its secret; never printed
+     * @param signature how requests are signed
      */
-    public record Rgw(List<String> endpoints, String adminEntry, String accessKey, String secretKey) {
+    public record Rgw(List<String> endpoints, String adminEntry, String accessKey, String secretKey, Signature signature) {
         public Rgw {
             endpoints = List.copyOf(endpoints);
         }
 
         @Override
         public String toString() {
-            return "Rgw[endpoints=" + endpoints + ", adminEntry=" + adminEntry + ", accessKey=" + accessKey + ", secretKey=***]";
+            return "Rgw[endpoints=" + endpoints + ", adminEntry=" + adminEntry + ", accessKey=" + accessKey
+                    + ", secretKey=***, signature=" + signature + "]";
         }
     }
 
@@ -67,6 +70,14 @@ public record BucketDnsConfig(
      * @param queryLogEvery log one question in this many; 0 for no query log
      */
     public record Ops(InetSocketAddress listen, boolean jsonLogs, long queryLogEvery) {}
+
+    /** The AWS signature version of Admin Ops requests ({@code [powerdns] rgw_signature}). */
+    public enum Signature {
+        /** AWS Signature Version 4, what RGW expects by default. */
+        V4,
+        /** AWS Signature Version 2, for gateways that have v4 switched off. */
+        V2
+    }
 
     /** Where bucket locations come from. */
     public enum Source {
@@ -83,8 +94,21 @@ public record BucketDnsConfig(
      * @param file the bucket file (absolute), for the file source; null otherwise
      * @param defaultZonegroup where unknown buckets go; null for the RGW master zonegroup (or, for
      *     the file source, the first zonegroup configured)
-     * @param maxStaleness how long the rgw source may go without a confirmed sync before the
-     *     instance reports itself not ready
+     * @param snapshot where the rgw source keeps a copy of the catalog for answering at once after a
+     *     restart, even while RGW is unreachable (absolute); null for none
+     * @param maxStaleness how old the catalog may grow while RGW is unreachable before it counts as
+     *     stale (logged now; for readiness later)
+     * @param missLookupsPerSecond how many unknown buckets per second the rgw source may look up in
+     *     RGW on demand; 0 for none
+     * @param relistInterval how often the rgw source lists every bucket again, as a safety net
+     *     beside the metadata log
      */
-    public record CatalogSettings(Source source, Path file, String defaultZonegroup, java.time.Duration maxStaleness) {}
+    public record CatalogSettings(
+            Source source,
+            Path file,
+            String defaultZonegroup,
+            Path snapshot,
+            Duration maxStaleness,
+            int missLookupsPerSecond,
+            Duration relistInterval) {}
 }

@@ -11,6 +11,7 @@ import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.xbill.DNS.Address;
 
@@ -53,19 +55,19 @@ public final class ConfigLoader {
 
     private static final Map<String, Set<String>> KEYS = Map.of(
             "powerdns", Set.of("listen_addr", "listen_port", "dns_zone", "dns_soa_record", "dns_soa_ttl", "dns_default_ttl",
-                    "rgw_endpoint", "rgw_admin_entry", "rgw_access_key", "rgw_secret_key", "debug"),
-            "catalog", Set.of("source", "file", "unknown_bucket", "default_zonegroup", "max_staleness"),
+                    "rgw_endpoint", "rgw_admin_entry", "rgw_access_key", "rgw_secret_key", "rgw_signature", "debug"),
+            "catalog", Set.of("source", "file", "unknown_bucket", "default_zonegroup", "snapshot", "max_staleness",
+                    "miss_lookups_per_second", "relist_interval"),
             "dns", Set.of("listen", "ns", "a", "aaaa"),
             "ops", Set.of("listen", "log_format", "query_log_sample"));
     /** Defaults of bucketdns's own keys that are not empty. */
-    private static final Map<String, String> OWN_DEFAULTS = Map.of(
-            "ops.listen", "127.0.0.1:9780",
-            "catalog.max_staleness", "5m");
+    private static final Map<String, String> OWN_DEFAULTS = Map.of("ops.listen", "127.0.0.1:9780");
     private static final String ZONEGROUP_PREFIX = "zonegroup.";
     /** Per-zone overrides of the global answer settings, for deployments serving several zones. */
     private static final String ZONE_PREFIX = "zone.";
     private static final Set<String> ZONE_KEYS = Set.of("dns_soa_record", "dns_soa_ttl", "dns_default_ttl", "unknown_bucket", "ns", "a", "aaaa");
     private static final Set<String> ZONEGROUP_KEYS = Set.of("hostname");
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h|d|)");
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?");
 
     private ConfigLoader() {}
@@ -138,7 +140,7 @@ public final class ConfigLoader {
             List<Zone> zones = zones();
             BucketDnsConfig.Rgw rgw = new BucketDnsConfig.Rgw(
                     endpoints(), get("powerdns", "rgw_admin_entry").replaceAll("^/+|/+$", ""),
-                    get("powerdns", "rgw_access_key"), get("powerdns", "rgw_secret_key"));
+                    get("powerdns", "rgw_access_key"), get("powerdns", "rgw_secret_key"), signature());
             boolean debug = bool("powerdns", "debug");
             BucketDnsConfig.CatalogSettings catalog = catalog();
             Map<String, String> hostnames = zonegroupHostnames();
@@ -288,6 +290,15 @@ public final class ConfigLoader {
             return urls;
         }
 
+        private BucketDnsConfig.Signature signature() {
+            return switch (get("powerdns", "rgw_signature").toLowerCase(Locale.ROOT)) {
+                case "", "v4", "4" -> BucketDnsConfig.Signature.V4;
+                case "v2", "2" -> BucketDnsConfig.Signature.V2;
+                default -> throw error("powerdns", "rgw_signature", "'" + get("powerdns", "rgw_signature") + "' is not a signature version",
+                        "write v4 (the default) or v2");
+            };
+        }
+
         private BucketDnsConfig.CatalogSettings catalog() {
             BucketDnsConfig.Source source = switch (get("catalog", "source").toLowerCase(Locale.ROOT)) {
                 case "", "rgw" -> BucketDnsConfig.Source.RGW;
@@ -302,28 +313,60 @@ public final class ConfigLoader {
                     throw new ConfigException(file, ini.sectionLine("catalog"), "[catalog] source = file needs a file",
                             "add file = buckets.txt (one 'bucket zonegroup' pair a line)");
                 }
-                Path base = file == null || file.toAbsolutePath().getParent() == null ? Path.of("") : file.toAbsolutePath().getParent();
-                bucketFile = base.resolve(f).toAbsolutePath().normalize();
+                bucketFile = besideConfig(f);
                 if (!Files.isRegularFile(bucketFile)) {
                     throw error("catalog", "file", "bucket file " + bucketFile + " does not exist", "create it or fix the path (relative to the config file)");
                 }
             }
+            Path snapshot = null;
+            String snap = get("catalog", "snapshot");
+            if (!snap.isEmpty()) {
+                snapshot = besideConfig(snap);
+                if (snapshot.getParent() == null || !Files.isDirectory(snapshot.getParent())) {
+                    throw error("catalog", "snapshot", "directory " + snapshot.getParent() + " does not exist",
+                            "create it, or name a file in an existing directory (relative to the config file)");
+                }
+                if (Files.isDirectory(snapshot)) {
+                    throw error("catalog", "snapshot", snapshot + " is a directory", "name a file, e.g. snapshot = /var/lib/bucketdns/catalog.gz");
+                }
+            }
+            Duration maxStaleness = duration("catalog", "max_staleness", Duration.ofMinutes(5));
+            int missLookups = get("catalog", "miss_lookups_per_second").isEmpty() ? 20
+                    : integer("catalog", "miss_lookups_per_second", 0, 10_000, "a rate such as 20 (0 turns on-demand look-ups off)");
+            Duration relist = duration("catalog", "relist_interval", Duration.ofHours(1));
+            if (relist.compareTo(Duration.ofMinutes(1)) < 0) {
+                throw error("catalog", "relist_interval", "a full re-list every " + relist.toSeconds() + " s would keep RGW busy",
+                        "use 1m or more (the metadata log carries changes in between), e.g. relist_interval = 1h");
+            }
             String def = get("catalog", "default_zonegroup");
-            return new BucketDnsConfig.CatalogSettings(source, bucketFile, def.isEmpty() ? null : def, duration("catalog", "max_staleness"));
+            return new BucketDnsConfig.CatalogSettings(source, bucketFile, def.isEmpty() ? null : def, snapshot, maxStaleness,
+                    missLookups, relist);
         }
 
-        /** A duration written as seconds ("300") or with a unit ("90s", "5m", "1h"). */
-        private java.time.Duration duration(String section, String key) {
-            String v = get(section, key).strip().toLowerCase(Locale.ROOT);
-            java.util.regex.Matcher m = Pattern.compile("(\\d{1,9})\\s*([smh]?)").matcher(v);
+        /** A path as written in the config: relative ones are taken from the config file's directory. */
+        private Path besideConfig(String value) {
+            Path base = file == null || file.toAbsolutePath().getParent() == null ? Path.of("") : file.toAbsolutePath().getParent();
+            return base.resolve(value).toAbsolutePath().normalize();
+        }
+
+        /** A duration such as 500ms, 30s, 5m, 1h or 2d; a bare number is seconds. */
+        private Duration duration(String section, String key, Duration fallback) {
+            String v = get(section, key).toLowerCase(Locale.ROOT);
+            if (v.isEmpty()) {
+                return fallback;
+            }
+            Matcher m = DURATION.matcher(v);
             if (!m.matches()) {
-                throw error(section, key, "'" + get(section, key) + "' is not a duration", "write seconds, or a number with s, m or h, e.g. 5m");
+                throw error(section, key, "'" + get(section, key) + "' is not a duration",
+                        "write a number with a unit: 500ms, 30s, 5m, 1h or 2d");
             }
             long n = Long.parseLong(m.group(1));
             return switch (m.group(2)) {
-                case "m" -> java.time.Duration.ofMinutes(n);
-                case "h" -> java.time.Duration.ofHours(n);
-                default -> java.time.Duration.ofSeconds(n);
+                case "ms" -> Duration.ofMillis(n);
+                case "", "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
             };
         }
 

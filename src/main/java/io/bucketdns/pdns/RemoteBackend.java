@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bucketdns.catalog.Catalog;
 import io.bucketdns.catalog.LiveCatalog;
+import io.bucketdns.catalog.MissListener;
 import io.bucketdns.dns.Answer;
 import io.bucketdns.dns.NameSyntax;
 import io.bucketdns.dns.QueryObserver;
@@ -37,6 +38,7 @@ public final class RemoteBackend {
 
     private final Resolver resolver;
     private final LiveCatalog catalog;
+    private final MissListener misses;
     private final List<Zone> zones;
     private final boolean debug;
     private final QueryObserver observer;
@@ -45,14 +47,17 @@ public final class RemoteBackend {
     /**
      * @param resolver the rules
      * @param catalog the live bucket map
+     * @param misses told about unknown buckets after they are answered
      * @param zones the served zones in configured order; a zone's id is its position plus one
      * @param debug log every call
      * @param observer told about every lookup answered
      * @param frontend the transport's name for the observer: http, unix or pipe
      */
-    public RemoteBackend(Resolver resolver, LiveCatalog catalog, List<Zone> zones, boolean debug, QueryObserver observer, String frontend) {
+    public RemoteBackend(Resolver resolver, LiveCatalog catalog, MissListener misses, List<Zone> zones, boolean debug,
+            QueryObserver observer, String frontend) {
         this.resolver = resolver;
         this.catalog = catalog;
+        this.misses = misses;
         this.zones = List.copyOf(zones);
         this.debug = debug;
         this.observer = observer;
@@ -114,6 +119,9 @@ public final class RemoteBackend {
         }
         long start = System.nanoTime();
         Answer answer = resolver.resolve(catalog.current(), qname, qtype);
+        if (answer.outcome().isMiss()) {
+            misses.onMiss(answer.bucket());
+        }
         byte[] reply = answer.rcode() == Rcode.REFUSED ? literal("false") : write(g -> {
             g.writeArrayFieldStart("result");
             for (ResourceRecord r : answer.answer()) {

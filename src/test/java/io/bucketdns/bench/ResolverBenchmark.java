@@ -76,7 +76,7 @@ public class ResolverBenchmark {
         resolver = new Resolver(List.of(zone));
         LiveCatalog live = new LiveCatalog();
         live.replace(catalog);
-        backend = new RemoteBackend(resolver, live, List.of(zone), false, QueryObserver.NONE, "http");
+        backend = new RemoteBackend(resolver, live, b -> { }, List.of(zone), false, QueryObserver.NONE, "http");
     }
 
     private int next() {

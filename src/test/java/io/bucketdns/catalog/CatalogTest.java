@@ -4,17 +4,87 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class CatalogTest {
-    static final Zonegroup EU = new Zonegroup("eu", "o.example.eu");
-    static final Zonegroup US = new Zonegroup("us", "o.example.us");
-    static final Map<String, Zonegroup> ZGS = Map.of("eu", EU, "us", US);
+    private static final Zonegroup EU = new Zonegroup("eu", "o.example.eu");
+    private static final Zonegroup US = new Zonegroup("us", "o.example.us");
+    private static final Map<String, Zonegroup> BOTH = zonegroups(EU, US);
+
+    @Test
+    void findsEveryBucketItWasBuiltWithAndNothingElse() {
+        Catalog c = Catalog.of(BOTH, EU, Map.of("foo", "eu", "bar", "us", "a.b.c", "us"), 0);
+
+        assertThat(c.zonegroupOf("foo")).isEqualTo(EU);
+        assertThat(c.zonegroupOf("bar")).isEqualTo(US);
+        assertThat(c.zonegroupOf("a.b.c")).isEqualTo(US);
+        assertThat(c.zonegroupOf("fo")).isNull();
+        assertThat(c.zonegroupOf("fooo")).isNull();
+        assertThat(c.zonegroupOf("bücket")).isNull();
+        assertThat(c.size()).isEqualTo(3);
+    }
+
+    @Test
+    void laterPutOfTheSameBucketWins() {
+        Catalog c = Catalog.builder(BOTH, EU, 1).put("foo", "eu").put("foo", "us").build(0);
+
+        assertThat(c.zonegroupOf("foo")).isEqualTo(US);
+        assertThat(c.size()).isEqualTo(1);
+    }
+
+    @Test
+    void refusesNamesItCannotStoreAndUnknownZonegroups() {
+        Catalog.Builder b = Catalog.builder(BOTH, EU, 1);
+
+        assertThatThrownBy(() -> b.put("bücket", "eu")).hasMessageContaining("not ASCII");
+        assertThatThrownBy(() -> b.put("", "eu")).hasMessageContaining("1 to 255");
+        assertThatThrownBy(() -> b.put("foo", "asia")).hasMessageContaining("zonegroup asia, which is not known");
+    }
+
+    @Test
+    void agreesWithAHashMapThroughBuildsChangesAndFolds() {
+        Random random = new Random(42);
+        Map<String, String> model = new HashMap<>();
+        Catalog.Builder b = Catalog.builder(BOTH, EU, 10);
+        for (int i = 0; i < 20_000; i++) {
+            String name = "b" + random.nextInt(30_000);
+            String zg = random.nextBoolean() ? "eu" : "us";
+            b.put(name, zg);
+            model.put(name, zg);
+        }
+        Catalog c = b.build(0);
+        assertSameAs(c, model);
+
+        // enough changes to fold the overlay into a new table several times
+        for (int round = 0; round < 10; round++) {
+            Map<String, String> changes = new HashMap<>();
+            for (int i = 0; i < 1_000; i++) {
+                String name = "b" + random.nextInt(40_000);
+                String zg = switch (random.nextInt(3)) {
+                    case 0 -> null;
+                    case 1 -> "eu";
+                    default -> "us";
+                };
+                changes.put(name, zg);
+            }
+            c = c.withChanges(changes);
+            changes.forEach((k, v) -> {
+                if (v == null) {
+                    model.remove(k);
+                } else {
+                    model.put(k, v);
+                }
+            });
+            assertSameAs(c, model);
+        }
+    }
 
     @Test
     void changesAddMoveAndRemoveBucketsWithoutTouchingTheOldSnapshot() {
-        Catalog base = Catalog.of(ZGS, EU, Map.of("foo", "eu", "bar", "us"), 0);
+        Catalog base = Catalog.of(BOTH, EU, Map.of("foo", "eu", "bar", "us"), 0);
         Map<String, String> changes = new HashMap<>();
         changes.put("new", "us");
         changes.put("foo", "us");
@@ -38,45 +108,47 @@ class CatalogTest {
     }
 
     @Test
-    void removingAnUnknownBucketChangesNothingButTheSerial() {
-        Catalog base = Catalog.of(ZGS, EU, Map.of("foo", "eu"), 0);
-        Map<String, String> gone = new HashMap<>();
-        gone.put("never-was", null);
-        assertThat(base.withChanges(gone).size()).isEqualTo(1);
+    void everyChangeGetsAHigherSerial() {
+        Catalog c = Catalog.of(BOTH, EU, Map.of("foo", "eu"), 0);
+        Catalog next = c.withChanges(Map.of("bar", "us"));
+
+        assertThat(next.serial()).isGreaterThan(c.serial());
+        assertThat(c.zonegroupOf("bar")).as("the old snapshot is unchanged").isNull();
     }
 
     @Test
-    void aLargeOverlayIsFoldedIntoTheBase() {
-        Catalog c = Catalog.of(ZGS, EU, Map.of("foo", "eu"), 0);
-        for (int i = 0; i < Catalog.MAX_OVERLAY + 10; i++) {
-            c = c.withChanges(Map.of("bucket-" + i, i % 2 == 0 ? "eu" : "us"));
+    void newZonegroupHostnamesApplyToKnownAndChangedBuckets() {
+        Catalog c = Catalog.of(BOTH, EU, Map.of("foo", "eu", "bar", "us"), 0).withChanges(Map.of("baz", "us"));
+        Zonegroup movedUs = new Zonegroup("us", "s3.us.example.net");
+        Zonegroup asia = new Zonegroup("asia", "o.example.asia");
+
+        Catalog next = c.withZonegroups(zonegroups(EU, movedUs, asia), asia).withChanges(Map.of("qux", "asia"));
+
+        assertThat(next.zonegroupOf("bar")).isEqualTo(movedUs);
+        assertThat(next.zonegroupOf("baz")).isEqualTo(movedUs);
+        assertThat(next.zonegroupOf("qux")).isEqualTo(asia);
+        assertThat(next.defaultZonegroup()).isEqualTo(asia);
+        assertThat(next.size()).isEqualTo(4);
+        assertThatThrownBy(() -> c.withZonegroups(zonegroups(EU), EU)).hasMessageContaining("zonegroup us is missing");
+    }
+
+    private static void assertSameAs(Catalog c, Map<String, String> model) {
+        assertThat(c.size()).isEqualTo(model.size());
+        Map<String, String> listed = new HashMap<>();
+        c.forEachBucket((k, z) -> listed.put(k, z.name()));
+        assertThat(listed).isEqualTo(model);
+        for (int i = 0; i < 40_000; i++) {
+            String name = "b" + i;
+            Zonegroup z = c.zonegroupOf(name);
+            assertThat(z == null ? null : z.name()).as(name).isEqualTo(model.get(name));
         }
-        Map<String, String> removals = new HashMap<>();
-        removals.put("foo", null);
-        c = c.withChanges(removals);
-        assertThat(c.size()).isEqualTo(Catalog.MAX_OVERLAY + 10);
-        assertThat(c.zonegroupOf("bucket-0")).isEqualTo(EU);
-        assertThat(c.zonegroupOf("bucket-" + (Catalog.MAX_OVERLAY + 9))).isEqualTo(US);
-        assertThat(c.zonegroupOf("foo")).isNull();
-        int[] count = {0};
-        c.forEachBucket((b, z) -> count[0]++);
-        assertThat(count[0]).isEqualTo(c.size());
     }
 
-    @Test
-    void aBucketInAnUnknownZonegroupIsRefused() {
-        assertThatThrownBy(() -> Catalog.of(ZGS, EU, Map.of("foo", "ap"), 0))
-                .hasMessage("bucket foo is in zonegroup ap, which is not known");
-        Catalog c = Catalog.of(ZGS, EU, Map.of(), 0);
-        assertThatThrownBy(() -> c.withChanges(Map.of("foo", "ap"))).hasMessageContaining("zonegroup ap");
-    }
-
-    @Test
-    void serialsGrowEvenWithinOneSecond() {
-        Catalog a = Catalog.of(ZGS, EU, Map.of(), 0);
-        Catalog b = Catalog.of(ZGS, EU, Map.of(), a.serial());
-        Catalog c = b.withChanges(Map.of("x-y-z", "eu"));
-        assertThat(b.serial()).isGreaterThan(a.serial());
-        assertThat(c.serial()).isGreaterThan(b.serial());
+    private static Map<String, Zonegroup> zonegroups(Zonegroup... zgs) {
+        Map<String, Zonegroup> m = new LinkedHashMap<>();
+        for (Zonegroup z : zgs) {
+            m.put(z.name(), z);
+        }
+        return m;
     }
 }

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** The remote-backend methods, as PowerDNS 4.7 calls them, and the JSON it gets back. */
 class RemoteBackendTest {
     static final ObjectMapper JSON = new ObjectMapper();
-    final RemoteBackend backend = new RemoteBackend(new Resolver(List.of(Fixtures.ZONE)), Fixtures.liveCatalog(), List.of(Fixtures.ZONE), false, QueryObserver.NONE, "http");
+    final RemoteBackend backend = new RemoteBackend(new Resolver(List.of(Fixtures.ZONE)), Fixtures.liveCatalog(), b -> { }, List.of(Fixtures.ZONE), false, QueryObserver.NONE, "http");
 
     String call(String method, String parameters) throws IOException {
         return new String(backend.handle(method, JSON.readTree(parameters)), java.nio.charset.StandardCharsets.UTF_8);

@@ -1,0 +1,31 @@
+package io.bucketdns.rgw;
+
+/**
+ * A token bucket: at most {@code perSecond} permits a second on average, and bursts of at most
+ * {@code perSecond}. Never blocks: a caller without a permit simply goes without. Thread-safe.
+ */
+final class RateLimit {
+    private final double perNano;
+    private final double burst;
+    private double tokens;
+    private long last;
+
+    RateLimit(int perSecond) {
+        this.perNano = perSecond / 1e9;
+        this.burst = perSecond;
+        this.tokens = perSecond;
+        this.last = System.nanoTime();
+    }
+
+    /** Takes a permit when one is left. */
+    synchronized boolean tryAcquire() {
+        long now = System.nanoTime();
+        tokens = Math.min(burst, tokens + (now - last) * perNano);
+        last = now;
+        if (tokens >= 1) {
+            tokens -= 1;
+            return true;
+        }
+        return false;
+    }
+}

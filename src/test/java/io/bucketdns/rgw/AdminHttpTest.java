@@ -1,0 +1,91 @@
+package io.bucketdns.rgw;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class AdminHttpTest {
+    private static final AdminHttp.Timing TIMING =
+            new AdminHttp.Timing(Duration.ofSeconds(1), Duration.ofSeconds(1), 3, Duration.ofMillis(100), Duration.ofSeconds(5));
+    private final List<HttpServer> servers = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        servers.forEach(s -> s.stop(0));
+    }
+
+    @Test
+    void aFailingEndpointIsPassedOverAndThenTriedLast() throws Exception {
+        AtomicInteger failing = new AtomicInteger();
+        String bad = serve(503, "{}", failing);
+        String good = serve(200, "[\"foo\"]", new AtomicInteger());
+        try (AdminHttp http = new AdminHttp(List.of(bad, good), "admin", new SigV4Signer("a", "s", "us-east-1", "s3"), TIMING)) {
+            AdminHttp.Reply first = http.get("metadata/bucket", Map.of());
+            AdminHttp.Reply second = http.get("metadata/bucket", Map.of());
+
+            assertThat(first.endpoint()).isEqualTo(good);
+            assertThat(first.text()).isEqualTo("[\"foo\"]");
+            assertThat(second.endpoint()).isEqualTo(good);
+            assertThat(failing.get()).as("the 503 endpoint is not asked again while marked down").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void errorsBelow500AreAnswersNotFailures() throws Exception {
+        String notFound = serve(404, "{\"Code\":\"NoSuchKey\"}", new AtomicInteger());
+        AtomicInteger other = new AtomicInteger();
+        String good = serve(200, "{}", other);
+        try (AdminHttp http = new AdminHttp(List.of(notFound, good), "admin", new SigV4Signer("a", "s", "us-east-1", "s3"), TIMING)) {
+            assertThat(http.get("metadata/bucket", Map.of("key", "x")).status()).isEqualTo(404);
+            assertThat(other.get()).isZero();
+        }
+    }
+
+    @Test
+    void whenNoEndpointAnswersItGivesUpAfterBoundedRetries() {
+        AdminHttp http = new AdminHttp(List.of(RgwCatalogSourceTest.DEAD, "http://127.0.0.1:2"), "admin",
+                new SigV4Signer("a", "s", "us-east-1", "s3"), TIMING);
+        long start = System.nanoTime();
+
+        assertThatThrownBy(() -> http.get("log", Map.of("type", "metadata")))
+                .isInstanceOfSatisfying(RgwException.class, e -> assertThat(e.unreachable()).isTrue())
+                .hasMessageContaining("GET /admin/log?type=metadata: no RGW endpoint answered")
+                .hasMessageContaining("ConnectException");
+        // three rounds with 100 + 200 ms of backoff between them
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(300), Duration.ofSeconds(3));
+        http.close();
+    }
+
+    @Test
+    void queryValuesAreEncodedAsS3Does() {
+        Map<String, String> q = new java.util.LinkedHashMap<>();
+        q.put("key", "bucket:id.1");
+        q.put("marker", "a/b+c=");
+        q.put("info", null);
+
+        assertThat(AdminHttp.queryString(q)).isEqualTo("?key=bucket%3Aid.1&marker=a%2Fb%2Bc%3D&info");
+    }
+
+    private String serve(int status, String body, AtomicInteger hits) throws Exception {
+        HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
+        s.createContext("/admin/", x -> {
+            hits.incrementAndGet();
+            byte[] b = body.getBytes();
+            x.sendResponseHeaders(status, b.length);
+            x.getResponseBody().write(b);
+            x.close();
+        });
+        s.start();
+        servers.add(s);
+        return "http://127.0.0.1:" + s.getAddress().getPort();
+    }
+}
