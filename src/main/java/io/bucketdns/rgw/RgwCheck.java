@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -78,14 +79,16 @@ public final class RgwCheck {
     }
 
     /**
-     * One line per zonegroup: whether its hostnames include every served zone.
+     * One line per zonegroup, by name: whether its hostnames include every served zone.
      *
      * @param overrides {@code [zonegroup.NAME] hostname} by zonegroup name
      * @param zones the served zones, lowercase without trailing dot
      */
     static List<String> hostnameLines(ZonegroupMap map, Map<String, String> overrides, Collection<String> zones) {
         List<String> lines = new ArrayList<>();
-        for (ZonegroupMap.RgwZonegroup z : map.zonegroups()) {
+        // by name: RGW's own order changes with period commits, and two runs should read alike
+        List<ZonegroupMap.RgwZonegroup> byName = map.zonegroups().stream().sorted(Comparator.comparing(ZonegroupMap.RgwZonegroup::name)).toList();
+        for (ZonegroupMap.RgwZonegroup z : byName) {
             List<String> missing = zones.stream().filter(zone -> !z.hostnames().contains(zone)).toList();
             String target = ZonegroupMap.target(z, overrides, zones);
             if (!missing.isEmpty()) {
