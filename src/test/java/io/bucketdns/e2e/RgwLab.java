@@ -55,10 +55,14 @@ public final class RgwLab implements ExtensionContext.Store.CloseableResource {
         this.env = env;
     }
 
-    /** Starts the lab (installing Ceph first when missing), or reuses one already up and answering. */
+    /**
+     * Starts a fresh lab, installing Ceph first when missing. One left up by a run that was killed
+     * is stopped first rather than reused: it may have been left with a zonegroup's hostnames changed.
+     */
     static RgwLab start() {
         long t = System.nanoTime();
         try {
+            run(Duration.ofMinutes(1), Map.of(), "stop");
             run(Duration.ofMinutes(10), Map.of(), "start"); // the first start on a machine installs Ceph packages
         } catch (AssertionError | RuntimeException e) {
             run(Duration.ofMinutes(1), Map.of(), "stop"); // whatever part of it runs
