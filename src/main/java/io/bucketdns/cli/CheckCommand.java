@@ -1,19 +1,30 @@
 package io.bucketdns.cli;
 
 import io.bucketdns.Service;
+import io.bucketdns.catalog.CatalogException;
 import io.bucketdns.config.BucketDnsConfig;
 import io.bucketdns.config.ConfigLoader;
 import io.bucketdns.rgw.RgwCheck;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** Validates a config and its catalog; exit 0 when both are good. */
+/**
+ * The doctor: one line per item with its verdict (config, each RGW endpoint, the admin key and
+ * caps, each zonegroup's hostnames, the catalog), every item checked even after one failed, so
+ * that one run lists everything to fix. Exit 0 when no item failed, else 2 with one line on
+ * stderr. A config that does not parse stops at once (nothing else can be checked without it).
+ */
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = "Validate the config (and load the catalog); exit 0 when good, 2 with one line saying what to fix.")
+        description = {"Check the config, each RGW endpoint, the admin key and caps, each zonegroup's hostnames, and load the catalog;",
+            "one line per item (ok, FAIL, skip, warn). Exit 0 when no item failed, 2 otherwise."})
 final class CheckCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
@@ -26,20 +37,40 @@ final class CheckCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Path file = ConfigLoader.locate(config.file);
         BucketDnsConfig cfg = ConfigLoader.load(file);
-        out.println("ok   config " + file + ": zones " + cfg.zones().stream().map(z -> z.name()).toList());
-        cfg.warnings().forEach(w -> out.println("warn " + w));
+        List<String> lines = new ArrayList<>();
+        lines.add("ok   config " + file + ": zones " + cfg.zones().stream().map(z -> z.name()).toList());
+        cfg.warnings().forEach(w -> lines.add("warn " + w));
+        String source = cfg.catalog().source().name().toLowerCase(Locale.ROOT);
+        boolean loadCatalog = true;
         if (cfg.catalog().source() == BucketDnsConfig.Source.RGW) {
             RgwCheck.Report rgw = RgwCheck.run(cfg);
-            rgw.lines().forEach(out::println);
-            if (!rgw.ok()) {
-                out.flush();
-                return 2;
+            lines.addAll(rgw.lines());
+            loadCatalog = rgw.usableEndpoints() > 0;
+        }
+        lines.forEach(out::println);
+        out.flush(); // the RGW items are worth reading while a large catalog loads
+        String catalog;
+        if (!loadCatalog) {
+            catalog = "skip catalog (" + source + "): not loaded, no RGW endpoint passed";
+        } else {
+            try (Service service = Service.loadCatalog(cfg)) {
+                catalog = "ok   catalog (" + source + "): " + service.catalog().current().size() + " buckets, zonegroups "
+                        + new TreeSet<>(service.catalog().current().zonegroups().keySet()); // RGW's order varies
+            } catch (CatalogException e) {
+                catalog = "FAIL catalog (" + source + "): " + e.getMessage();
             }
         }
-        try (Service service = Service.loadCatalog(cfg)) {
-            out.println("ok   catalog (" + cfg.catalog().source().name().toLowerCase(java.util.Locale.ROOT) + "): "
-                    + service.catalog().current().size() + " buckets, zonegroups " + service.catalog().current().zonegroups().keySet());
+        out.println(catalog);
+        lines.add(catalog);
+
+        List<String> failed = lines.stream().filter(l -> l.startsWith("FAIL")).map(l -> l.substring(5)).toList();
+        if (failed.isEmpty()) {
+            out.println("check: all " + lines.stream().filter(l -> l.startsWith("ok")).count() + " items ok");
+            return 0;
         }
-        return 0;
+        out.flush();
+        spec.commandLine().getErr().println("bucketdns: check failed: " + failed.get(0)
+                + (failed.size() == 1 ? "" : " (and " + (failed.size() - 1) + " more FAIL line" + (failed.size() == 2 ? "" : "s") + " above)"));
+        return BucketDnsCommand.BAD_CONFIG;
     }
 }

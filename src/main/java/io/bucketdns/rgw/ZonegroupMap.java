@@ -125,20 +125,31 @@ record ZonegroupMap(List<RgwZonegroup> zonegroups, String masterZonegroupId) {
     Map<String, Zonegroup> targets(Map<String, String> overrides, Collection<String> globalZones) {
         Map<String, Zonegroup> out = new LinkedHashMap<>();
         for (RgwZonegroup z : zonegroups) {
-            String host = overrides.get(z.name());
+            String host = target(z, overrides, globalZones);
             if (host == null) {
-                host = z.hostnames().stream().filter(h -> !h.isEmpty() && !globalZones.contains(h)).findFirst().orElse(null);
-            }
-            if (host == null) {
-                host = endpointsOf(z).stream().map(e -> URI.create(e).getHost()).findFirst().orElse(null);
-            }
-            if (host == null) {
-                throw new CatalogException("zonegroup " + z.name() + " has no hostname that is not a served zone, and no endpoint;"
-                        + " fix: add [zonegroup." + z.name() + "] hostname = (its host suffix) to the config");
+                throw new CatalogException(noTarget(z));
             }
             out.put(z.name(), new Zonegroup(z.name(), host));
         }
         return out;
+    }
+
+    /** The DNS target of one zonegroup, by the rules of {@link #targets}; null when it has none. */
+    static String target(RgwZonegroup z, Map<String, String> overrides, Collection<String> globalZones) {
+        String host = overrides.get(z.name());
+        if (host == null) {
+            host = z.hostnames().stream().filter(h -> !h.isEmpty() && !globalZones.contains(h)).findFirst().orElse(null);
+        }
+        if (host == null) {
+            host = endpointsOf(z).stream().map(e -> URI.create(e).getHost()).findFirst().orElse(null);
+        }
+        return host;
+    }
+
+    /** Why a zonegroup has no DNS target, and the fix. */
+    static String noTarget(RgwZonegroup z) {
+        return "zonegroup " + z.name() + " has no hostname that is not a served zone, and no endpoint;"
+                + " fix: add [zonegroup." + z.name() + "] hostname = (its host suffix) to the config";
     }
 
     private static List<String> endpointsOf(RgwZonegroup z) {

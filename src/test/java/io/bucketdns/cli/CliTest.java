@@ -62,8 +62,11 @@ class CliTest {
     void checkSaysOkAndExitsZero() {
         Run r = run("check", "--config", config.toString());
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).contains("ok   config " + config + ": zones [o.example.com]")
-                .contains("ok   catalog (file): 2 buckets, zonegroups [eu, us]");
+        assertThat(r.out()).isEqualTo(String.join(System.lineSeparator(),
+                "ok   config " + config + ": zones [o.example.com]",
+                "ok   catalog (file): 2 buckets, zonegroups [eu, us]",
+                "check: all 2 items ok", ""));
+        assertThat(r.err()).isEmpty();
     }
 
     @Test
@@ -81,8 +84,10 @@ class CliTest {
         Files.writeString(dir.resolve("buckets.txt"), "foo eu\nbar mars\n");
         Run r = run("check", "--config", config.toString());
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err()).startsWith("bucketdns: " + dir.resolve("buckets.txt") + ":2: zonegroup 'mars' has no [zonegroup.mars] hostname")
+        assertThat(r.out()).contains("FAIL catalog (file): " + dir.resolve("buckets.txt") + ":2: zonegroup 'mars' has no [zonegroup.mars] hostname");
+        assertThat(r.err()).startsWith("bucketdns: check failed: catalog (file): " + dir.resolve("buckets.txt") + ":2: zonegroup 'mars'")
                 .doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(r.err().lines().count()).isEqualTo(1);
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 
 /** Reads the ops endpoints as Prometheus and a load balancer would. */
 final class Scrape {
@@ -14,8 +15,13 @@ final class Scrape {
 
     /** The body of GET {@code path} on the ops port, whatever the status. */
     static String text(int port, String path) throws IOException, InterruptedException {
-        return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return get(port, path).body();
+    }
+
+    /** GET {@code path} on the ops port: status and body, as a load balancer's health check reads {@code /readyz}. */
+    static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
+        return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** The value of one series (name with labels, as exposed) on /metrics; 0 when absent. */

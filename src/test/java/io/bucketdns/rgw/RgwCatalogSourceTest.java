@@ -202,9 +202,13 @@ class RgwCatalogSourceTest {
         RgwCheck.Report report = RgwCheck.run(config(rgw.url() + ", " + DEAD, ""));
 
         assertThat(report.ok()).isFalse();
-        assertThat(report.lines()).hasSize(2);
-        assertThat(report.lines().get(0)).startsWith("FAIL rgw " + rgw.url()).contains("lacks mdlog=read");
-        assertThat(report.lines().get(1)).startsWith("FAIL rgw " + DEAD + ": unreachable");
+        assertThat(report.usableEndpoints()).isZero();
+        assertThat(report.lines()).hasSize(5);
+        assertThat(report.lines().get(0)).isEqualTo("ok   rgw " + rgw.url() + ": reachable");
+        assertThat(report.lines().get(1)).startsWith("FAIL rgw " + rgw.url()).contains("lacks mdlog=read");
+        assertThat(report.lines().get(2)).startsWith("FAIL rgw " + DEAD + ": unreachable");
+        // the zonegroup map needs only zone=read, which the user still has
+        assertThat(report.lines().subList(3, 5)).allMatch(l -> l.startsWith("ok   zonegroup "));
     }
 
     private LiveCatalog start(BucketDnsConfig config) {
