@@ -9,6 +9,7 @@ import io.bucketdns.config.ConfigException;
 import io.bucketdns.dns.Resolver;
 import io.bucketdns.pdns.HttpConnector;
 import io.bucketdns.pdns.RemoteBackend;
+import io.bucketdns.server.DnsServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -30,6 +31,7 @@ public final class Service implements AutoCloseable {
     private final Resolver resolver;
     private final List<AutoCloseable> running = new ArrayList<>();
     private HttpConnector http;
+    private DnsServer dns;
 
     private Service(BucketDnsConfig config) {
         this.config = config;
@@ -62,6 +64,16 @@ public final class Service implements AutoCloseable {
         } catch (IOException e) {
             s.close();
             throw new UncheckedIOException("cannot listen on " + config.remoteBackend() + ": " + e.getMessage(), e);
+        }
+        if (!config.dnsListen().isEmpty()) {
+            try {
+                s.dns = DnsServer.start(config.dnsListen(), s.resolver, s.catalog, DnsServer.Limits.defaults());
+            } catch (IOException e) {
+                s.close();
+                throw new UncheckedIOException("dns: " + e.getMessage(), e);
+            }
+            s.running.add(s.dns);
+            LOG.info("dns server: udp and tcp on {}", s.dns.addresses());
         }
         return s;
     }
@@ -103,6 +115,11 @@ public final class Service implements AutoCloseable {
     /** The PowerDNS HTTP connector, or null when it is off. */
     public HttpConnector http() {
         return http;
+    }
+
+    /** The standalone DNS server, or null when {@code [dns] listen} is empty. */
+    public DnsServer dns() {
+        return dns;
     }
 
     @Override

@@ -1,0 +1,87 @@
+package io.bucketdns.server;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * UDP on one address: workers that each receive a datagram, answer it and send the answer, with
+ * buffers of their own, so the steady state allocates only what the resolver's answer needs.
+ * Closing the channel wakes them and they end.
+ */
+final class UdpListener implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(UdpListener.class);
+
+    private final DatagramChannel channel;
+    private final Responder responder;
+    private final List<Thread> workers = new ArrayList<>();
+
+    UdpListener(DatagramChannel channel, Responder responder, int workers) {
+        this.channel = channel;
+        this.responder = responder;
+        String address = address().toString();
+        for (int i = 0; i < workers; i++) {
+            this.workers.add(Thread.ofPlatform().daemon().name("dns-udp-" + address + "-" + i).unstarted(this::serve));
+        }
+    }
+
+    void start() {
+        workers.forEach(Thread::start);
+    }
+
+    InetSocketAddress address() {
+        try {
+            return (InetSocketAddress) channel.getLocalAddress();
+        } catch (IOException e) {
+            throw new IllegalStateException("udp socket closed", e);
+        }
+    }
+
+    private void serve() {
+        Query query = new Query();
+        Wire out = new Wire(0);
+        byte[] in = new byte[Wire.MAX_MESSAGE];
+        ByteBuffer received = ByteBuffer.wrap(in);
+        ByteBuffer reply = ByteBuffer.wrap(out.buf);
+        while (channel.isOpen()) {
+            try {
+                received.clear();
+                SocketAddress client = channel.receive(received);
+                int n = responder.respond(query, in, received.position(), out, true);
+                if (n > 0) {
+                    reply.clear().limit(n);
+                    channel.send(reply, client);
+                }
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                // one client's unreachable address must not stop the others
+                LOG.debug("dns: udp on {}: {}", channel, e.toString());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.debug("dns: closing udp {}: {}", channel, e.toString());
+        }
+        for (Thread t : workers) {
+            try {
+                t.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}
