@@ -9,6 +9,7 @@ import io.bucketdns.config.ConfigException;
 import io.bucketdns.dns.Resolver;
 import io.bucketdns.pdns.HttpConnector;
 import io.bucketdns.pdns.RemoteBackend;
+import io.bucketdns.pdns.UnixConnector;
 import io.bucketdns.server.DnsServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,6 +30,7 @@ public final class Service implements AutoCloseable {
     private final BucketDnsConfig config;
     private final LiveCatalog catalog;
     private final Resolver resolver;
+    private final RemoteBackend backend;
     private final List<AutoCloseable> running = new ArrayList<>();
     private HttpConnector http;
     private DnsServer dns;
@@ -37,6 +39,7 @@ public final class Service implements AutoCloseable {
         this.config = config;
         this.catalog = new LiveCatalog();
         this.resolver = new Resolver(config.zones());
+        this.backend = new RemoteBackend(resolver, catalog, config.zones(), config.debug());
     }
 
     /** Loads the catalog only: for one-shot commands such as {@code lookup} and {@code check}. */
@@ -55,27 +58,36 @@ public final class Service implements AutoCloseable {
     public static Service start(BucketDnsConfig config) {
         Service s = loadCatalog(config);
         try {
-            if (config.remoteBackend() != null) {
-                RemoteBackend backend = new RemoteBackend(s.resolver, s.catalog, config.zones(), config.debug());
-                s.http = HttpConnector.start(config.remoteBackend(), backend);
-                s.running.add(s.http);
-                LOG.info("powerdns remote backend: http://{}:{}/dns", config.remoteBackend().getHostString(), s.http.address().getPort());
-            }
+            s.startFrontends();
         } catch (IOException e) {
             s.close();
-            throw new UncheckedIOException("cannot listen on " + config.remoteBackend() + ": " + e.getMessage(), e);
-        }
-        if (!config.dnsListen().isEmpty()) {
-            try {
-                s.dns = DnsServer.start(config.dnsListen(), s.resolver, s.catalog, DnsServer.Limits.defaults());
-            } catch (IOException e) {
-                s.close();
-                throw new UncheckedIOException("dns: " + e.getMessage(), e);
-            }
-            s.running.add(s.dns);
-            LOG.info("dns server: udp and tcp on {}", s.dns.addresses());
+            throw new UncheckedIOException(e.getMessage(), e);
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
         }
         return s;
+    }
+
+    private void startFrontends() throws IOException {
+        if (config.remoteBackend() != null) {
+            try {
+                http = HttpConnector.start(config.remoteBackend(), backend);
+            } catch (IOException e) {
+                throw new IOException("cannot listen on " + config.remoteBackend() + ": " + e.getMessage(), e);
+            }
+            running.add(http);
+            LOG.info("powerdns remote backend: http://{}:{}/dns", config.remoteBackend().getHostString(), http.address().getPort());
+        }
+        if (config.unixSocket() != null) {
+            running.add(UnixConnector.start(config.unixSocket(), backend));
+            LOG.info("powerdns remote backend: unix:path={}", config.unixSocket());
+        }
+        if (!config.dnsListen().isEmpty()) {
+            dns = DnsServer.start(config.dnsListen(), resolver, catalog, DnsServer.Limits.defaults());
+            running.add(dns);
+            LOG.info("dns server: udp and tcp on {}", dns.addresses());
+        }
     }
 
     private void startCatalog() {
@@ -110,6 +122,11 @@ public final class Service implements AutoCloseable {
     /** The rules, for the configured zones. */
     public Resolver resolver() {
         return resolver;
+    }
+
+    /** The PowerDNS remote-backend protocol, shared by the http, unix and pipe connectors. */
+    public RemoteBackend remoteBackend() {
+        return backend;
     }
 
     /** The PowerDNS HTTP connector, or null when it is off. */

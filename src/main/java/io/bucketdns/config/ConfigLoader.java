@@ -53,7 +53,7 @@ public final class ConfigLoader {
 
     private static final Map<String, Set<String>> KEYS = Map.of(
             "powerdns", Set.of("listen_addr", "listen_port", "dns_zone", "dns_soa_record", "dns_soa_ttl", "dns_default_ttl",
-                    "rgw_endpoint", "rgw_admin_entry", "rgw_access_key", "rgw_secret_key", "debug"),
+                    "rgw_endpoint", "rgw_admin_entry", "rgw_access_key", "rgw_secret_key", "debug", "unix_socket"),
             "catalog", Set.of("source", "file", "unknown_bucket", "default_zonegroup"),
             "dns", Set.of("listen", "ns", "a", "aaaa"));
     private static final String ZONEGROUP_PREFIX = "zonegroup.";
@@ -127,6 +127,7 @@ public final class ConfigLoader {
                     throw error("powerdns", "listen_addr", "'" + addr + "' is not an address of this machine", "use an IP such as 127.0.0.1");
                 }
             }
+            Path unixSocket = unixSocket();
             List<Zone> zones = zones();
             BucketDnsConfig.Rgw rgw = new BucketDnsConfig.Rgw(
                     endpoints(), get("powerdns", "rgw_admin_entry").replaceAll("^/+|/+$", ""),
@@ -148,7 +149,7 @@ public final class ConfigLoader {
             for (String a : list("dns", "listen")) {
                 dnsListen.add(socketAddress("dns", "listen", a));
             }
-            return new BucketDnsConfig(file, backend, zones, rgw, debug, catalog, hostnames, dnsListen, null, warnings);
+            return new BucketDnsConfig(file, backend, unixSocket, zones, rgw, debug, catalog, hostnames, dnsListen, null, warnings);
         }
 
         private void checkKeys() {
@@ -260,14 +261,41 @@ public final class ConfigLoader {
                     throw new ConfigException(file, ini.sectionLine("catalog"), "[catalog] source = file needs a file",
                             "add file = buckets.txt (one 'bucket zonegroup' pair a line)");
                 }
-                Path base = file == null || file.toAbsolutePath().getParent() == null ? Path.of("") : file.toAbsolutePath().getParent();
-                bucketFile = base.resolve(f).toAbsolutePath().normalize();
+                bucketFile = besideConfig(f);
                 if (!Files.isRegularFile(bucketFile)) {
                     throw error("catalog", "file", "bucket file " + bucketFile + " does not exist", "create it or fix the path (relative to the config file)");
                 }
             }
             String def = get("catalog", "default_zonegroup");
             return new BucketDnsConfig.CatalogSettings(source, bucketFile, def.isEmpty() ? null : def);
+        }
+
+        /**
+         * The seed's HTTP listener has a twin for PowerDNS's unix connector. The path must fit a
+         * socket address (sun_path: 107 bytes and a NUL) and its directory must exist.
+         */
+        private Path unixSocket() {
+            String v = get("powerdns", "unix_socket");
+            if (v.isEmpty()) {
+                return null;
+            }
+            Path path = besideConfig(v);
+            int bytes = path.toString().getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > 107) {
+                throw error("powerdns", "unix_socket", "the path " + path + " has " + bytes + " bytes; a unix socket path has at most 107",
+                        "choose a shorter path, e.g. /run/bucketdns/pdns.sock");
+            }
+            if (!Files.isDirectory(path.getParent())) {
+                throw error("powerdns", "unix_socket", "directory " + path.getParent() + " does not exist",
+                        "create it, or fix the path (relative to the config file)");
+            }
+            return path;
+        }
+
+        /** A path from the config, relative to the config file's directory. */
+        private Path besideConfig(String value) {
+            Path base = file == null || file.toAbsolutePath().getParent() == null ? Path.of("") : file.toAbsolutePath().getParent();
+            return base.resolve(value).toAbsolutePath().normalize();
         }
 
         private Map<String, String> zonegroupHostnames() {
