@@ -123,6 +123,11 @@ public final class DnsServer implements AutoCloseable {
         return tcp.stream().map(TcpListener::address).toList();
     }
 
+    /** The TCP connections open now, over all addresses. */
+    public int connections() {
+        return connections.size();
+    }
+
     @Override
     public void close() {
         tcp.forEach(TcpListener::close);
