@@ -20,7 +20,7 @@ import java.util.List;
  * the port is chosen by the system (port 0).
  *
  * <p>Over UDP, a fixed set of platform threads per address (one per core by default) receive,
- * answer and send, reusing their buffers. Over TCP, each connection gets a virtual thread; their
+ * answer and send, reusing their buffers, each on a socket of its own where the system allows. Over TCP, each connection gets a virtual thread; their
  * number is bounded, and at the bound the connection idle the longest is closed to make room, so
  * clients that connect and stall cannot lock others out.
  */
@@ -91,31 +91,56 @@ public final class DnsServer implements AutoCloseable {
 
     private void bind(InetSocketAddress address, Responder responder, Limits limits) throws IOException {
         for (int attempt = 1; ; attempt++) {
-            DatagramChannel channel = DatagramChannel.open(
-                    address.getAddress() instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+            List<DatagramChannel> channels = new ArrayList<>();
             ServerSocket socket = new ServerSocket();
             try {
-                channel.setOption(StandardSocketOptions.SO_RCVBUF, UDP_RECEIVE_BUFFER);
-                channel.bind(address);
-                int port = ((InetSocketAddress) channel.getLocalAddress()).getPort();
+                DatagramChannel first = udpChannel(address);
+                channels.add(first);
+                InetSocketAddress bound = (InetSocketAddress) first.getLocalAddress();
+                if (first.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
+                    for (int i = 1; i < limits.udpWorkers(); i++) {
+                        channels.add(udpChannel(bound));
+                    }
+                }
                 socket.setReuseAddress(true);
-                socket.bind(new InetSocketAddress(address.getAddress(), port), BACKLOG);
+                socket.bind(bound, BACKLOG);
             } catch (BindException e) {
-                channel.close();
-                socket.close();
+                closeAll(channels, socket);
                 if (address.getPort() != 0 || attempt == BIND_ATTEMPTS) {
                     throw new BindException("cannot listen on " + address + " (udp and tcp): " + e.getMessage());
                 }
                 continue;
             } catch (IOException | RuntimeException e) {
-                channel.close();
-                socket.close();
+                closeAll(channels, socket);
                 throw e;
             }
-            udp.add(new UdpListener(channel, responder, limits.udpWorkers()));
+            udp.add(new UdpListener(channels, responder, limits.udpWorkers()));
             tcp.add(new TcpListener(socket, responder, connections, limits));
             return;
         }
+    }
+
+    private static DatagramChannel udpChannel(InetSocketAddress address) throws IOException {
+        DatagramChannel channel = DatagramChannel.open(
+                address.getAddress() instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+        try {
+            if (channel.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
+                channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            }
+            channel.setOption(StandardSocketOptions.SO_RCVBUF, UDP_RECEIVE_BUFFER);
+            channel.bind(address);
+            return channel;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    private static void closeAll(List<DatagramChannel> channels, ServerSocket socket) throws IOException {
+        for (DatagramChannel c : channels) {
+            c.close();
+        }
+        socket.close();
     }
 
     /** The bound addresses, in configured order; each serves UDP and TCP on the same port. */

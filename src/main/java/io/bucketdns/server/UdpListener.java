@@ -14,21 +14,27 @@ import org.slf4j.LoggerFactory;
 /**
  * UDP on one address: workers that each receive a datagram, answer it and send the answer, with
  * buffers of their own, so the steady state allocates only what the resolver's answer needs.
- * Closing the channel wakes them and they end.
+ *
+ * <p>Where the system has {@code SO_REUSEPORT} (Linux), each worker has a socket of its own on the
+ * same port and the kernel spreads clients over them: workers sharing one channel would hand its
+ * lock to each other on every packet, which costs more than answering. Closing the sockets wakes
+ * the workers and they end.
  */
 final class UdpListener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UdpListener.class);
 
-    private final DatagramChannel channel;
+    private final List<DatagramChannel> channels;
     private final Responder responder;
     private final List<Thread> workers = new ArrayList<>();
 
-    UdpListener(DatagramChannel channel, Responder responder, int workers) {
-        this.channel = channel;
+    /** Worker {@code i} serves {@code channels[i % channels.size()]}. */
+    UdpListener(List<DatagramChannel> channels, Responder responder, int workers) {
+        this.channels = List.copyOf(channels);
         this.responder = responder;
         String address = address().toString();
         for (int i = 0; i < workers; i++) {
-            this.workers.add(Thread.ofPlatform().daemon().name("dns-udp-" + address + "-" + i).unstarted(this::serve));
+            DatagramChannel channel = this.channels.get(i % this.channels.size());
+            this.workers.add(Thread.ofPlatform().daemon().name("dns-udp-" + address + "-" + i).unstarted(() -> serve(channel)));
         }
     }
 
@@ -38,13 +44,13 @@ final class UdpListener implements AutoCloseable {
 
     InetSocketAddress address() {
         try {
-            return (InetSocketAddress) channel.getLocalAddress();
+            return (InetSocketAddress) channels.get(0).getLocalAddress();
         } catch (IOException e) {
             throw new IllegalStateException("udp socket closed", e);
         }
     }
 
-    private void serve() {
+    private void serve(DatagramChannel channel) {
         Query query = new Query();
         Wire out = new Wire(0);
         byte[] in = new byte[Wire.MAX_MESSAGE];
@@ -70,10 +76,12 @@ final class UdpListener implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            channel.close();
-        } catch (IOException e) {
-            LOG.debug("dns: closing udp {}: {}", channel, e.toString());
+        for (DatagramChannel channel : channels) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                LOG.debug("dns: closing udp {}: {}", channel, e.toString());
+            }
         }
         for (Thread t : workers) {
             try {
