@@ -20,9 +20,13 @@ import java.util.List;
  * the port is chosen by the system (port 0).
  *
  * <p>Over UDP, a fixed set of platform threads per address (one per core by default) receive,
- * answer and send, reusing their buffers, each on a socket of its own where the system allows. Over TCP, each connection gets a virtual thread; their
- * number is bounded, and at the bound the connection idle the longest is closed to make room, so
- * clients that connect and stall cannot lock others out.
+ * answer and send, reusing their buffers, each on a socket of its own where the system allows.
+ * Over TCP, each connection gets a virtual thread; their number is bounded, and at the bound the
+ * connection idle the longest is closed to make room, so clients that connect and stall cannot
+ * lock others out.
+ *
+ * <p>TCP is bound without {@code SO_REUSEPORT}: a port already served by another process makes
+ * start-up fail instead of silently sharing its UDP traffic.
  */
 public final class DnsServer implements AutoCloseable {
     /** The {@code listen(2)} backlog of TCP sockets. */

@@ -70,6 +70,9 @@ final class UdpListener implements AutoCloseable {
             } catch (IOException e) {
                 // one client's unreachable address must not stop the others
                 LOG.debug("dns: udp on {}: {}", channel, e.toString());
+            } catch (RuntimeException e) {
+                // the responder answers SERVFAIL to its own failures; this is a bug around it, and a lost worker would be worse
+                LOG.error("dns: udp worker on {} failed; it goes on", channel, e);
             }
         }
     }
