@@ -40,14 +40,14 @@ class PowerDnsConnectorsE2ETest {
                 List.of("ns = ns1.example.com., ns2.example.com."));
         service = Service.start(ConfigLoader.load(conf));
 
-        // what a user puts in pdns.conf: the launcher, which runs the jar 'mvn verify' has just packaged
+        // what a user puts in pdns.conf (examples/powerdns-pipe): the launcher, which runs the jar just packaged
         Path launcher = Path.of("bin", "bucketdns").toAbsolutePath();
         assertThat(Path.of("target", "bucketdns.jar")).as("the pipe connector runs the packaged jar: mvn package first").exists();
 
         http = PowerDnsProcess.start(dir.resolve("pdns-http"), with("remote-connection-string=http:url=http://127.0.0.1:" + httpPort + "/dns"));
         unix = PowerDnsProcess.start(dir.resolve("pdns-unix"), with("remote-connection-string=unix:path=" + socket));
         pipe = PowerDnsProcess.start(dir.resolve("pdns-pipe"),
-                with("remote-connection-string=pipe:command=" + launcher + " pipe --config " + conf));
+                with("remote-connection-string=pipe:command=" + launcher + " pipe --config " + conf + ",timeout=5000"));
         for (PowerDnsProcess p : List.of(http, unix, pipe)) {
             p.warmUp("foo.o.example.com", "A");
         }
