@@ -54,15 +54,19 @@ final class UdpListener implements AutoCloseable {
         Query query = new Query();
         Wire out = new Wire(0);
         byte[] in = new byte[Wire.MAX_MESSAGE];
-        ByteBuffer received = ByteBuffer.wrap(in);
-        ByteBuffer reply = ByteBuffer.wrap(out.buf);
+        // direct buffers spare the JDK a temporary native buffer per receive and per send
+        ByteBuffer received = ByteBuffer.allocateDirect(Wire.MAX_MESSAGE);
+        ByteBuffer reply = ByteBuffer.allocateDirect(Wire.MAX_MESSAGE);
         while (channel.isOpen()) {
             try {
                 received.clear();
                 SocketAddress client = channel.receive(received);
-                int n = responder.respond(query, in, received.position(), out, true);
+                int length = received.position();
+                received.get(0, in, 0, length);
+                int n = responder.respond(query, in, length, out, true);
                 if (n > 0) {
-                    reply.clear().limit(n);
+                    reply.clear();
+                    reply.put(out.buf, 0, n).flip();
                     channel.send(reply, client);
                 }
             } catch (ClosedChannelException e) {
