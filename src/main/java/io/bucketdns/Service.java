@@ -5,66 +5,73 @@ import io.bucketdns.catalog.FileCatalogSource;
 import io.bucketdns.catalog.LiveCatalog;
 import io.bucketdns.catalog.Zonegroup;
 import io.bucketdns.config.BucketDnsConfig;
+import io.bucketdns.config.ConfigException;
+import io.bucketdns.config.ConfigLoader;
+import io.bucketdns.dns.Authority;
 import io.bucketdns.dns.QueryObserver;
 import io.bucketdns.dns.Resolver;
+import io.bucketdns.ops.Logging;
 import io.bucketdns.ops.Metrics;
 import io.bucketdns.ops.OpsServer;
 import io.bucketdns.ops.QueryLog;
 import io.bucketdns.ops.Readiness;
 import io.bucketdns.pdns.HttpConnector;
 import io.bucketdns.pdns.RemoteBackend;
+import io.bucketdns.pdns.UnixConnector;
 import io.bucketdns.rgw.RgwCatalogSource;
+import io.bucketdns.server.DnsServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * bucketdns running: the live catalog and its source, the resolver, and every frontend the config
- * switches on. Closing it stops them in reverse order.
+ * bucketdns running: the catalog and its source, the rules, and every frontend the config switches
+ * on (PowerDNS http and unix connectors, the DNS server, the ops endpoints).
+ *
+ * <p>{@link #reload()} re-reads the config file: a bad file is refused and the running config keeps
+ * serving; a good one replaces the rules at once, the catalog only when its settings changed, and
+ * only the listeners whose addresses changed, so PowerDNS's open connections and the DNS sockets
+ * survive a reload.
  */
 public final class Service implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Service.class);
 
-    private final BucketDnsConfig config;
-    private final LiveCatalog catalog;
-    private final Resolver resolver;
-    private final List<AutoCloseable> running = new ArrayList<>();
-    private CatalogSource source;
-    private HttpConnector http;
-    private Metrics metrics;
-    private OpsServer ops;
+    /** A running listener, and the address settings it was started with. */
+    private record Frontend(Object address, AutoCloseable handle) {}
 
-    private Service(BucketDnsConfig config) {
+    private volatile BucketDnsConfig config;
+    private LiveCatalog catalog;
+    private CatalogSource source;
+    private final LiveAuthority authority;
+    private Metrics metrics;
+    private final Map<String, Frontend> frontends = new LinkedHashMap<>();
+
+    private Service(BucketDnsConfig config, LiveCatalog catalog, CatalogSource source) {
         this.config = config;
-        this.catalog = new LiveCatalog();
-        this.resolver = new Resolver(config.zones());
+        this.catalog = catalog;
+        this.source = source;
+        this.authority = new LiveAuthority(state(config, catalog, source, QueryObserver.NONE));
     }
 
-    /** Loads the catalog only: for one-shot commands such as {@code lookup} and {@code check}. */
+    /** Loads the catalog only: for one-shot commands such as {@code lookup}, {@code check} and {@code pipe}. */
     public static Service loadCatalog(BucketDnsConfig config) {
-        Service s = new Service(config);
-        try {
-            s.startCatalog();
-        } catch (RuntimeException e) {
-            s.close();
-            throw e;
-        }
-        return s;
+        LiveCatalog catalog = new LiveCatalog();
+        return new Service(config, catalog, startSource(config, catalog));
     }
 
     /** Loads the catalog and starts every configured frontend. */
     public static Service start(BucketDnsConfig config) {
         Service s = loadCatalog(config);
         try {
-            s.startFrontends();
+            s.startFrontends(config);
         } catch (RuntimeException e) {
             s.close();
             throw e;
@@ -72,51 +79,162 @@ public final class Service implements AutoCloseable {
         return s;
     }
 
-    private void startFrontends() {
-        QueryObserver observer = QueryObserver.NONE;
-        if (config.ops().listen() != null) {
-            metrics = new Metrics(Version.current(), () -> catalog);
-            observer = metrics;
-            Duration maxStaleness = config.catalog().source() == BucketDnsConfig.Source.FILE ? null : config.catalog().maxStaleness();
-            ops = listen(config.ops().listen(), "ops", a -> new OpsServer(a, metrics, () -> Readiness.of(catalog, maxStaleness, Instant.now())));
-            LOG.info("ops: http://{}:{}/metrics /healthz /readyz", config.ops().listen().getHostString(), ops.address().getPort());
+    /**
+     * Re-reads the config file and applies it.
+     *
+     * @return a one-line summary of what changed
+     * @throws ConfigException when the new file is bad; nothing was changed
+     * @throws RuntimeException when a new listener or catalog could not start; nothing was changed
+     */
+    public synchronized String reload() {
+        BucketDnsConfig next = ConfigLoader.load(config.file());
+        BucketDnsConfig previous = config;
+        boolean newCatalog = !catalogSettings(next).equals(catalogSettings(previous));
+        LiveCatalog nextCatalog = catalog;
+        CatalogSource nextSource = source;
+        if (newCatalog) {
+            nextCatalog = new LiveCatalog();
+            nextSource = startSource(next, nextCatalog);
         }
-        if (config.ops().queryLogEvery() > 0) {
-            observer = observer.and(new QueryLog(config.ops().queryLogEvery()));
-        }
-        if (config.remoteBackend() != null) {
-            RemoteBackend backend = new RemoteBackend(resolver, catalog, source, config.zones(), config.debug(), observer, "http");
-            http = listen(config.remoteBackend(), "powerdns remote backend", a -> HttpConnector.start(a, backend));
-            LOG.info("powerdns remote backend: http://{}:{}/dns", config.remoteBackend().getHostString(), http.address().getPort());
-        }
-    }
-
-    private interface Listener<T extends AutoCloseable> {
-        T bind(InetSocketAddress address) throws IOException;
-    }
-
-    /** Binds one listener and registers it for close; a busy port is one clear line, not a stack trace. */
-    private <T extends AutoCloseable> T listen(InetSocketAddress address, String what, Listener<T> listener) {
+        List<String> changed = new ArrayList<>();
+        Map<String, Frontend> replaced = new LinkedHashMap<>();
         try {
-            T t = listener.bind(address);
-            running.add(t);
-            return t;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen for " + what + " on " + address.getHostString() + ":" + address.getPort()
-                    + ": " + e.getMessage(), e);
+            Map<String, Object> wanted = addresses(next);
+            for (Map.Entry<String, Object> w : wanted.entrySet()) {
+                Frontend old = frontends.get(w.getKey());
+                if (!Objects.equals(old == null ? null : old.address(), w.getValue())) {
+                    replaced.put(w.getKey(), w.getValue() == null ? null : new Frontend(w.getValue(), bind(w.getKey(), next)));
+                    changed.add(w.getKey() + " " + describe(w.getValue()));
+                }
+            }
+        } catch (RuntimeException e) {
+            replaced.values().stream().filter(Objects::nonNull).forEach(f -> closeQuietly(f.handle()));
+            if (newCatalog) {
+                closeQuietly(nextSource);
+            }
+            throw e;
+        }
+        // Past this point nothing can fail: swap everything in, then let the old parts go.
+        CatalogSource oldSource = source;
+        config = next;
+        catalog = nextCatalog;
+        source = nextSource;
+        authority.replace(state(next, nextCatalog, nextSource, observer(next)));
+        for (Map.Entry<String, Frontend> r : replaced.entrySet()) {
+            Frontend old = r.getValue() == null ? frontends.remove(r.getKey()) : frontends.put(r.getKey(), r.getValue());
+            if (old != null) {
+                closeQuietly(old.handle());
+            }
+        }
+        if (newCatalog) {
+            closeQuietly(oldSource);
+            changed.add(0, "catalog " + next.catalog().source().name().toLowerCase(java.util.Locale.ROOT) + " reloaded ("
+                    + nextCatalog.current().size() + " buckets)");
+        }
+        Logging.configure(next.ops().jsonLogs(), next.debug());
+        String summary = "zones " + next.zones().stream().map(z -> z.name()).toList()
+                + (changed.isEmpty() ? "; listeners unchanged" : "; " + String.join(", ", changed));
+        LOG.info("reload: config {} applied: {}", next.file(), summary);
+        return summary;
+    }
+
+    private void startFrontends(BucketDnsConfig cfg) {
+        authority.replace(state(cfg, catalog, source, observer(cfg)));
+        for (Map.Entry<String, Object> w : addresses(cfg).entrySet()) {
+            if (w.getValue() != null) {
+                frontends.put(w.getKey(), new Frontend(w.getValue(), bind(w.getKey(), cfg)));
+            }
         }
     }
 
-    private void startCatalog() {
-        source = switch (config.catalog().source()) {
-            case FILE -> fileSource();
+    /** Every frontend and the address settings it listens on (null: off), in start order. */
+    private static Map<String, Object> addresses(BucketDnsConfig cfg) {
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("ops", cfg.ops().listen());
+        a.put("http", cfg.remoteBackend());
+        a.put("unix", cfg.unixSocket());
+        a.put("dns", cfg.dnsListen().isEmpty() ? null : cfg.dnsListen());
+        return a;
+    }
+
+    private AutoCloseable bind(String frontend, BucketDnsConfig cfg) {
+        try {
+            return switch (frontend) {
+                case "ops" -> {
+                    Duration maxStaleness = cfg.catalog().source() == BucketDnsConfig.Source.FILE ? null : cfg.catalog().maxStaleness();
+                    OpsServer ops = new OpsServer(cfg.ops().listen(), metrics(), () -> Readiness.of(catalog, maxStaleness, Instant.now()),
+                            this::reload);
+                    LOG.info("ops: http://{}:{}/metrics /healthz /readyz /reload", cfg.ops().listen().getHostString(), ops.address().getPort());
+                    yield ops;
+                }
+                case "http" -> {
+                    HttpConnector http = HttpConnector.start(cfg.remoteBackend(), remoteBackend(cfg, "http"));
+                    LOG.info("powerdns remote backend: http://{}:{}/dns", cfg.remoteBackend().getHostString(), http.address().getPort());
+                    yield http;
+                }
+                case "unix" -> {
+                    UnixConnector unix = UnixConnector.start(cfg.unixSocket(), remoteBackend(cfg, "unix"));
+                    LOG.info("powerdns remote backend: unix:path={}", cfg.unixSocket());
+                    yield unix;
+                }
+                case "dns" -> {
+                    DnsServer dns = DnsServer.start(cfg.dnsListen(), authority, DnsServer.Limits.defaults());
+                    LOG.info("dns server: udp and tcp on {}", dns.addresses());
+                    yield dns;
+                }
+                default -> throw new IllegalArgumentException(frontend);
+            };
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen for " + frontend + " on " + describe(addresses(cfg).get(frontend)) + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private RemoteBackend remoteBackend(BucketDnsConfig cfg, String frontend) {
+        return new RemoteBackend(authority, cfg.debug(), frontend);
+    }
+
+    /** The PowerDNS remote-backend protocol over this service's authority, for a transport named {@code frontend}. */
+    public RemoteBackend remoteBackend(String frontend) {
+        return remoteBackend(config, frontend);
+    }
+
+    private Metrics metrics() {
+        if (metrics == null) {
+            metrics = new Metrics(Version.current(), () -> catalog);
+        }
+        return metrics;
+    }
+
+    private QueryObserver observer(BucketDnsConfig cfg) {
+        QueryObserver observer = cfg.ops().listen() != null ? metrics() : QueryObserver.NONE;
+        return cfg.ops().queryLogEvery() > 0 ? observer.and(new QueryLog(cfg.ops().queryLogEvery())) : observer;
+    }
+
+    private static LiveAuthority.State state(BucketDnsConfig cfg, LiveCatalog catalog, CatalogSource source, QueryObserver observer) {
+        return new LiveAuthority.State(cfg.zones(), new Resolver(cfg.zones()), catalog, source, observer);
+    }
+
+    /** What the catalog is built from: when equal, a reload keeps the catalog and its source. */
+    private static List<Object> catalogSettings(BucketDnsConfig cfg) {
+        return List.of(cfg.catalog(), cfg.rgw(), cfg.zonegroupHostnames(), cfg.zones().stream().map(z -> z.name()).toList());
+    }
+
+    private static CatalogSource startSource(BucketDnsConfig config, LiveCatalog catalog) {
+        CatalogSource source = switch (config.catalog().source()) {
+            case FILE -> fileSource(config);
             case RGW -> new RgwCatalogSource(config);
         };
-        running.add(source);
-        source.start(catalog);
+        try {
+            source.start(catalog);
+        } catch (RuntimeException e) {
+            closeQuietly(source);
+            throw e;
+        }
+        return source;
     }
 
-    private CatalogSource fileSource() {
+    private static CatalogSource fileSource(BucketDnsConfig config) {
         Map<String, Zonegroup> zonegroups = new LinkedHashMap<>();
         config.zonegroupHostnames().forEach((name, host) -> zonegroups.put(name, new Zonegroup(name, host)));
         String def = config.catalog().defaultZonegroup();
@@ -125,40 +243,64 @@ public final class Service implements AutoCloseable {
         return new FileCatalogSource(config.catalog().file(), zonegroups, fallback);
     }
 
+    private static String describe(Object address) {
+        if (address == null) {
+            return "off";
+        }
+        if (address instanceof java.net.InetSocketAddress a) {
+            return a.getHostString() + ":" + a.getPort();
+        }
+        return address.toString();
+    }
+
     /** The configuration in force. */
     public BucketDnsConfig config() {
         return config;
     }
 
-    /** The live catalog. */
+    /** The live catalog in force. */
     public LiveCatalog catalog() {
         return catalog;
     }
 
-    /** The rules, for the configured zones. */
-    public Resolver resolver() {
-        return resolver;
+    /** What every frontend answers from. */
+    public Authority authority() {
+        return authority;
     }
 
     /** The ops endpoints, or null when they are off. */
     public OpsServer ops() {
-        return ops;
+        Frontend f = frontends.get("ops");
+        return f == null ? null : (OpsServer) f.handle();
     }
 
     /** The PowerDNS HTTP connector, or null when it is off. */
     public HttpConnector http() {
-        return http;
+        Frontend f = frontends.get("http");
+        return f == null ? null : (HttpConnector) f.handle();
+    }
+
+    /** The standalone DNS server, or null when it is off. */
+    public DnsServer dns() {
+        Frontend f = frontends.get("dns");
+        return f == null ? null : (DnsServer) f.handle();
     }
 
     @Override
-    public void close() {
-        for (int i = running.size() - 1; i >= 0; i--) {
-            try {
-                running.get(i).close();
-            } catch (Exception e) {
-                LOG.warn("stopping {} failed: {}", running.get(i).getClass().getSimpleName(), e.toString());
-            }
+    public synchronized void close() {
+        List<Frontend> all = new ArrayList<>(frontends.values());
+        for (int i = all.size() - 1; i >= 0; i--) {
+            closeQuietly(all.get(i).handle());
         }
-        running.clear();
+        frontends.clear();
+        closeQuietly(source);
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.warn("stopping {} failed: {}", c.getClass().getSimpleName(), e.toString());
+        }
     }
 }

@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = BucketDnsCommand.Version.class,
         description = "DNS for a multi-region Ceph RGW: one global name, each bucket answered with a CNAME to its region.",
-        subcommands = {ServeCommand.class, DemoCommand.class, LookupCommand.class, CheckCommand.class})
+        subcommands = {ServeCommand.class, PipeCommand.class, DemoCommand.class, LookupCommand.class, CheckCommand.class,
+                ReloadCommand.class})
 public final class BucketDnsCommand implements Runnable {
     /** Exit code for a bad config or bad arguments. */
     public static final int BAD_CONFIG = 2;

@@ -33,7 +33,7 @@ final class LookupCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "unknown record type '" + type + "'");
         }
         try (Service service = Service.loadCatalog(config.load())) {
-            Answer a = service.resolver().resolve(service.catalog().current(), name, qtype);
+            Answer a = service.authority().resolve(name, qtype);
             spec.commandLine().getOut().print(format(name, qtype, a));
             spec.commandLine().getOut().flush();
         }

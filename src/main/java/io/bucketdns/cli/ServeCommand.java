@@ -4,6 +4,7 @@ import io.bucketdns.Service;
 import io.bucketdns.config.BucketDnsConfig;
 import io.bucketdns.ops.Logging;
 import java.util.concurrent.Callable;
+import sun.misc.Signal;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +29,14 @@ final class ServeCommand implements Callable<Integer> {
         cfg.warnings().forEach(w -> LOG.warn("config: {}", w));
         CountDownLatch stopped = new CountDownLatch(1);
         Service service = Service.start(cfg);
+        // SIGHUP re-reads the config, as systemd's ExecReload and PowerDNS operators expect.
+        Signal.handle(new Signal("HUP"), signal -> {
+            try {
+                service.reload();
+            } catch (RuntimeException e) {
+                LOG.error("reload refused: {}; still serving the previous config", e.getMessage());
+            }
+        });
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("stopping");
             service.close();

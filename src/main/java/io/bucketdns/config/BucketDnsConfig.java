@@ -13,6 +13,7 @@ import java.util.Map;
  *
  * @param file the file it was read from; null for the built-in defaults
  * @param remoteBackend the PowerDNS remote-backend HTTP listener; null when switched off
+ * @param unixSocket the PowerDNS remote-backend unix socket (absolute); null when switched off
  * @param zones the served global zones with their answer settings
  * @param rgw how to reach the RGW Admin Ops API
  * @param debug the seed's {@code debug} flag: more logging
@@ -25,6 +26,7 @@ import java.util.Map;
 public record BucketDnsConfig(
         Path file,
         InetSocketAddress remoteBackend,
+        Path unixSocket,
         List<Zone> zones,
         Rgw rgw,
         boolean debug,

@@ -55,7 +55,7 @@ public final class ConfigLoader {
 
     private static final Map<String, Set<String>> KEYS = Map.of(
             "powerdns", Set.of("listen_addr", "listen_port", "dns_zone", "dns_soa_record", "dns_soa_ttl", "dns_default_ttl",
-                    "rgw_endpoint", "rgw_admin_entry", "rgw_access_key", "rgw_secret_key", "rgw_signature", "debug"),
+                    "rgw_endpoint", "rgw_admin_entry", "rgw_access_key", "rgw_secret_key", "rgw_signature", "debug", "unix_socket"),
             "catalog", Set.of("source", "file", "unknown_bucket", "default_zonegroup", "snapshot", "max_staleness",
                     "miss_lookups_per_second", "relist_interval"),
             "dns", Set.of("listen", "ns", "a", "aaaa"),
@@ -137,6 +137,7 @@ public final class ConfigLoader {
                     throw error("powerdns", "listen_addr", "'" + addr + "' is not an address of this machine", "use an IP such as 127.0.0.1");
                 }
             }
+            Path unixSocket = unixSocket();
             List<Zone> zones = zones();
             BucketDnsConfig.Rgw rgw = new BucketDnsConfig.Rgw(
                     endpoints(), get("powerdns", "rgw_admin_entry").replaceAll("^/+|/+$", ""),
@@ -158,7 +159,7 @@ public final class ConfigLoader {
             for (String a : list("dns", "listen")) {
                 dnsListen.add(socketAddress("dns", "listen", a));
             }
-            return new BucketDnsConfig(file, backend, zones, rgw, debug, catalog, hostnames, dnsListen, ops(), warnings);
+            return new BucketDnsConfig(file, backend, unixSocket, zones, rgw, debug, catalog, hostnames, dnsListen, ops(), warnings);
         }
 
         private BucketDnsConfig.Ops ops() {
@@ -368,6 +369,28 @@ public final class ConfigLoader {
                 case "h" -> Duration.ofHours(n);
                 default -> Duration.ofDays(n);
             };
+        }
+
+        /**
+         * The seed's HTTP listener has a twin for PowerDNS's unix connector. The path must fit a
+         * socket address (sun_path: 107 bytes and a NUL) and its directory must exist.
+         */
+        private Path unixSocket() {
+            String v = get("powerdns", "unix_socket");
+            if (v.isEmpty()) {
+                return null;
+            }
+            Path path = besideConfig(v);
+            int bytes = path.toString().getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > 107) {
+                throw error("powerdns", "unix_socket", "the path " + path + " has " + bytes + " bytes; a unix socket path has at most 107",
+                        "choose a shorter path, e.g. /run/bucketdns/pdns.sock");
+            }
+            if (!Files.isDirectory(path.getParent())) {
+                throw error("powerdns", "unix_socket", "directory " + path.getParent() + " does not exist",
+                        "create it, or fix the path (relative to the config file)");
+            }
+            return path;
         }
 
         private Map<String, String> zonegroupHostnames() {

@@ -17,6 +17,10 @@ public interface QueryObserver {
      */
     void answered(String frontend, String qname, int qtype, Answer answer, long nanos);
 
+    /** A message that could not be read as a question: answered FORMERR, or dropped. */
+    default void malformed(String frontend) {
+    }
+
     /** Both this and {@code other}, in that order. */
     default QueryObserver and(QueryObserver other) {
         if (other == NONE) {
@@ -25,9 +29,19 @@ public interface QueryObserver {
         if (this == NONE) {
             return other;
         }
-        return (f, n, t, a, ns) -> {
-            answered(f, n, t, a, ns);
-            other.answered(f, n, t, a, ns);
+        QueryObserver first = this;
+        return new QueryObserver() {
+            @Override
+            public void answered(String frontend, String qname, int qtype, Answer answer, long nanos) {
+                first.answered(frontend, qname, qtype, answer, nanos);
+                other.answered(frontend, qname, qtype, answer, nanos);
+            }
+
+            @Override
+            public void malformed(String frontend) {
+                first.malformed(frontend);
+                other.malformed(frontend);
+            }
         };
     }
 }

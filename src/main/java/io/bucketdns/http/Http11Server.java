@@ -35,6 +35,8 @@ public final class Http11Server implements AutoCloseable {
     public static final int MAX_HEADERS = 100;
     static final int MAX_CONNECTIONS = 512;
     static final int IDLE_TIMEOUT_MILLIS = 60_000;
+    static final int LINGER_MILLIS = 1000;
+    static final long MAX_LINGER_BYTES = 1 << 20;
     /** The content type of JSON replies, the default. */
     public static final String JSON = "application/json; charset=utf-8";
     private static final Logger LOG = LoggerFactory.getLogger(Http11Server.class);
@@ -200,8 +202,30 @@ public final class Http11Server implements AutoCloseable {
             }
             write(out, response, keepAlive, head);
             if (!keepAlive) {
+                lingeringClose(s, in);
                 return;
             }
+        }
+    }
+
+    /**
+     * Half-closes, then reads and drops what the client is still sending, for a moment. Closing with
+     * unread input makes the kernel send a reset, which can destroy the error reply before the client
+     * reads it: a client still writing a huge request would see "connection reset", not the reason.
+     */
+    private static void lingeringClose(Socket s, InputStream in) {
+        try {
+            s.shutdownOutput();
+            s.setSoTimeout(LINGER_MILLIS);
+            byte[] sink = new byte[8192];
+            long deadline = System.nanoTime() + LINGER_MILLIS * 1_000_000L;
+            long drained = 0;
+            int n;
+            while (drained < MAX_LINGER_BYTES && System.nanoTime() < deadline && (n = in.read(sink)) > 0) {
+                drained += n;
+            }
+        } catch (IOException e) {
+            // the client went away first: nothing left to protect
         }
     }
 

@@ -86,7 +86,7 @@ public final class Metrics implements QueryObserver {
         duration.labelValues(frontend).observe(nanos / 1e9);
     }
 
-    /** Counts a question that could not be decoded (FORMERR, or dropped), by frontend. */
+    @Override
     public void malformed(String frontend) {
         responses.labelValues("", frontend, "FORMERR", "malformed").inc();
     }

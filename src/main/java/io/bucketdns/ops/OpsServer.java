@@ -8,7 +8,9 @@ import java.util.function.Supplier;
 
 /**
  * The operators' HTTP endpoints: {@code /healthz} (the process answers), {@code /readyz} (it should
- * get traffic, see {@link Readiness}), {@code /metrics} (Prometheus text format).
+ * get traffic, see {@link Readiness}), {@code /metrics} (Prometheus text format), and {@code POST
+ * /reload} (re-read the config, what {@code bucketdns reload} and SIGHUP do). Bind it to loopback
+ * or a management network: it has no authentication.
  */
 public final class OpsServer implements AutoCloseable {
     private static final String TEXT = "text/plain; charset=utf-8";
@@ -16,13 +18,29 @@ public final class OpsServer implements AutoCloseable {
 
     private final Http11Server server;
 
-    /** Binds {@code address} and starts serving. */
-    public OpsServer(InetSocketAddress address, Metrics metrics, Supplier<Readiness.Verdict> readiness) throws IOException {
+    /**
+     * Binds {@code address} and starts serving.
+     *
+     * @param reload applies the config file again and says what changed; throws with a one-line
+     *     reason when the new config is refused
+     */
+    public OpsServer(InetSocketAddress address, Metrics metrics, Supplier<Readiness.Verdict> readiness, Supplier<String> reload)
+            throws IOException {
         this.server = new Http11Server(address, 0, request -> {
+            String path = request.target().split("\\?", 2)[0];
+            if (path.equals("/reload")) {
+                if (!request.method().equals("POST")) {
+                    throw new Http11Server.HttpError(405, "use POST /reload", false);
+                }
+                try {
+                    return text(200, "reloaded: " + reload.get());
+                } catch (RuntimeException e) {
+                    return text(409, "refused: " + e.getMessage() + "; the previous config keeps serving");
+                }
+            }
             if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
                 throw new Http11Server.HttpError(405, "use GET", false);
             }
-            String path = request.target().split("\\?", 2)[0];
             return switch (path) {
                 case "/healthz" -> text(200, "ok");
                 case "/readyz" -> {
@@ -30,7 +48,7 @@ public final class OpsServer implements AutoCloseable {
                     yield text(v.ready() ? 200 : 503, (v.ready() ? "ready: " : "not ready: ") + v.reason());
                 }
                 case "/metrics" -> new Http11Server.Response(200, PROMETHEUS, metrics.scrape());
-                default -> throw new Http11Server.HttpError(404, "no such path; try /healthz, /readyz or /metrics", false);
+                default -> throw new Http11Server.HttpError(404, "no such path; try /healthz, /readyz, /metrics or POST /reload", false);
             };
         }, reason -> (reason + "\n").getBytes(StandardCharsets.UTF_8));
     }

@@ -1,7 +1,5 @@
 package io.bucketdns.pdns;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bucketdns.http.Http11Server;
@@ -90,14 +88,11 @@ public final class HttpConnector implements AutoCloseable {
                 }
             }
             case "POST" -> {
-                JsonNode call = parseBody(request.body());
-                if (call.has("method")) {
-                    method = call.get("method").asText();
+                RemoteCall call = parseBody(request.body());
+                if (call.method() != null) {
+                    method = call.method();
                 }
-                JsonNode p = call.get("parameters");
-                if (p instanceof ObjectNode o) {
-                    parameters.setAll(o);
-                }
+                parameters.setAll(call.parameters());
             }
             default -> throw new BadRequest(405, "method " + RemoteBackend.printable(request.method()) + " not allowed; use GET or POST");
         }
@@ -108,7 +103,7 @@ public final class HttpConnector implements AutoCloseable {
     }
 
     /** A POST body: JSON ({@code post_json=1}) or a form with a {@code parameters} field ({@code post=1}). */
-    private static JsonNode parseBody(byte[] body) {
+    private static RemoteCall parseBody(byte[] body) {
         String text = new String(body, StandardCharsets.UTF_8).strip();
         String json = text;
         if (!text.startsWith("{")) {
@@ -118,14 +113,11 @@ public final class HttpConnector implements AutoCloseable {
             }
             json = "{\"parameters\":" + json + "}";
         }
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
         try {
-            JsonNode node = MAPPER.readTree(json);
-            if (node == null || !node.isObject()) {
-                throw new BadRequest(400, "POST body is not a JSON object");
-            }
-            return node;
-        } catch (JsonProcessingException e) {
-            throw new BadRequest(400, "POST body is not valid JSON: " + e.getOriginalMessage());
+            return RemoteCall.parse(bytes, 0, bytes.length);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest(400, "POST body is " + e.getMessage());
         }
     }
 

@@ -4,11 +4,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bucketdns.catalog.Catalog;
-import io.bucketdns.catalog.LiveCatalog;
-import io.bucketdns.catalog.MissListener;
 import io.bucketdns.dns.Answer;
+import io.bucketdns.dns.Authority;
 import io.bucketdns.dns.NameSyntax;
-import io.bucketdns.dns.QueryObserver;
 import io.bucketdns.dns.Rcode;
 import io.bucketdns.dns.RecordType;
 import io.bucketdns.dns.ResourceRecord;
@@ -36,31 +34,18 @@ public final class RemoteBackend {
     private static final Logger LOG = LoggerFactory.getLogger(RemoteBackend.class);
     private static final JsonFactory JSON = new JsonFactory();
 
-    private final Resolver resolver;
-    private final LiveCatalog catalog;
-    private final MissListener misses;
-    private final List<Zone> zones;
+    private final Authority authority;
     private final boolean debug;
-    private final QueryObserver observer;
     private final String frontend;
 
     /**
-     * @param resolver the rules
-     * @param catalog the live bucket map
-     * @param misses told about unknown buckets after they are answered
-     * @param zones the served zones in configured order; a zone's id is its position plus one
+     * @param authority the zones, rules and catalog in force
      * @param debug log every call
-     * @param observer told about every lookup answered
-     * @param frontend the transport's name for the observer: http, unix or pipe
+     * @param frontend the transport's name for metrics and logs: http, unix or pipe
      */
-    public RemoteBackend(Resolver resolver, LiveCatalog catalog, MissListener misses, List<Zone> zones, boolean debug,
-            QueryObserver observer, String frontend) {
-        this.resolver = resolver;
-        this.catalog = catalog;
-        this.misses = misses;
-        this.zones = List.copyOf(zones);
+    public RemoteBackend(Authority authority, boolean debug, String frontend) {
+        this.authority = authority;
         this.debug = debug;
-        this.observer = observer;
         this.frontend = frontend;
     }
 
@@ -118,10 +103,7 @@ public final class RemoteBackend {
             return failure("unknown qtype '" + printable(qtypeName) + "'");
         }
         long start = System.nanoTime();
-        Answer answer = resolver.resolve(catalog.current(), qname, qtype);
-        if (answer.outcome().isMiss()) {
-            misses.onMiss(answer.bucket());
-        }
+        Answer answer = authority.resolve(qname, qtype);
         byte[] reply = answer.rcode() == Rcode.REFUSED ? literal("false") : write(g -> {
             g.writeArrayFieldStart("result");
             for (ResourceRecord r : answer.answer()) {
@@ -132,41 +114,44 @@ public final class RemoteBackend {
             }
             g.writeEndArray();
         });
-        observer.answered(frontend, qname, qtype, answer, System.nanoTime() - start);
+        authority.observer().answered(frontend, qname, qtype, answer, System.nanoTime() - start);
         return reply;
     }
 
     private byte[] allDomains() {
-        Catalog c = catalog.current();
+        List<Zone> zones = authority.zones();
+        Catalog c = authority.catalog();
         return write(g -> {
             g.writeArrayFieldStart("result");
             for (int i = 0; i < zones.size(); i++) {
-                domain(g, i, c);
+                domain(g, i + 1, zones.get(i), c);
             }
             g.writeEndArray();
         });
     }
 
     private byte[] domainInfo(String name) {
-        int i = zoneIndex(name);
+        List<Zone> zones = authority.zones();
+        int i = zoneIndex(zones, name);
         if (i < 0) {
             return literal("false");
         }
-        Catalog c = catalog.current();
+        Catalog c = authority.catalog();
         return write(g -> {
             g.writeFieldName("result");
-            domain(g, i, c);
+            domain(g, i + 1, zones.get(i), c);
         });
     }
 
     /** The zone's records: the apex, then one CNAME per known bucket (a snapshot; unknown names are not listed). */
     private byte[] list(String zonename) {
-        int i = zoneIndex(zonename);
+        List<Zone> zones = authority.zones();
+        int i = zoneIndex(zones, zonename);
         if (i < 0) {
             return literal("false");
         }
         Zone zone = zones.get(i);
-        Catalog c = catalog.current();
+        Catalog c = authority.catalog();
         return write(g -> {
             g.writeArrayFieldStart("result");
             for (ResourceRecord r : Resolver.apexRecords(zone, c, zone.absoluteName())) {
@@ -190,11 +175,10 @@ public final class RemoteBackend {
         });
     }
 
-    private void domain(JsonGenerator g, int i, Catalog c) throws IOException {
-        Zone z = zones.get(i);
+    private static void domain(JsonGenerator g, int id, Zone z, Catalog c) throws IOException {
         long serial = z.soa().serialFor(c.serial());
         g.writeStartObject();
-        g.writeNumberField("id", i + 1);
+        g.writeNumberField("id", id);
         g.writeStringField("zone", z.absoluteName());
         g.writeStringField("kind", "native");
         g.writeNumberField("serial", serial);
@@ -205,7 +189,7 @@ public final class RemoteBackend {
         g.writeEndObject();
     }
 
-    private int zoneIndex(String name) {
+    private static int zoneIndex(List<Zone> zones, String name) {
         if (name == null) {
             return -1;
         }

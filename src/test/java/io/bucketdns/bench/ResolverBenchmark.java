@@ -1,5 +1,6 @@
 package io.bucketdns.bench;
 
+import io.bucketdns.LiveAuthority;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bucketdns.catalog.Catalog;
@@ -76,7 +77,7 @@ public class ResolverBenchmark {
         resolver = new Resolver(List.of(zone));
         LiveCatalog live = new LiveCatalog();
         live.replace(catalog);
-        backend = new RemoteBackend(resolver, live, b -> { }, List.of(zone), false, QueryObserver.NONE, "http");
+        backend = new RemoteBackend(LiveAuthority.of(List.of(zone), live), false, "http");
     }
 
     private int next() {

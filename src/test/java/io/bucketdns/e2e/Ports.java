@@ -1,29 +1,57 @@
 package io.bucketdns.e2e;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
-/** Free loopback ports for the processes a test starts. */
+/** Loopback ports for servers the tests start. */
 public final class Ports {
     private Ports() {}
 
     /** A port free for both TCP and UDP on 127.0.0.1 right now. */
     public static int free() {
-        for (int attempt = 0; attempt < 20; attempt++) {
-            try (ServerSocket tcp = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                int port = tcp.getLocalPort();
-                try (DatagramSocket udp = new DatagramSocket(port, InetAddress.getLoopbackAddress())) {
-                    return port;
-                } catch (IOException taken) {
-                    // UDP side in use: try another
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        for (int attempt = 0; attempt < 50; attempt++) {
+            try (ServerSocket tcp = new ServerSocket(0, 1, loopback)) {
+                try (DatagramSocket udp = new DatagramSocket(tcp.getLocalPort(), loopback)) {
+                    return tcp.getLocalPort();
+                } catch (IOException e) {
+                    // the UDP twin is taken: try another
                 }
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                throw new IllegalStateException("no free loopback port: " + e.getMessage(), e);
             }
         }
-        throw new IllegalStateException("no free loopback port found in 20 attempts");
+        throw new IllegalStateException("no port free for both TCP and UDP on loopback");
+    }
+
+    /** True once something accepts TCP connections on 127.0.0.1:{@code port}. */
+    public static boolean accepts(int port) {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Polls {@code condition} every 50 ms until it holds; false after {@code seconds}. */
+    public static boolean await(int seconds, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
     }
 }

@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The real PowerDNS authoritative server ({@code pdns_server} from Debian), started by a test on a
- * loopback port with a remote backend, and stopped by its PID.
+ * The real PowerDNS authoritative server ({@code pdns_server} from Debian) for a test: its own
+ * config dir, a free loopback port, no daemon, guardian, syslog, API or pid file; stopped by its
+ * PID, with any co-process it started (pipe backends), on {@link #close()}.
  */
 public final class PowerDns implements AutoCloseable {
     private final Process process;
@@ -23,41 +24,48 @@ public final class PowerDns implements AutoCloseable {
     }
 
     /**
-     * Starts pdns_server with {@code launch=remote} and the given connection string, then waits
-     * (at most 20 s) until it answers an SOA query for {@code zone}.
+     * Starts PowerDNS with {@code launch=remote} and {@code connectionString}, and waits (at most
+     * 20 s) until it answers an SOA question for {@code zone}: only then has it loaded its zones
+     * from the backend.
      *
-     * @param dir a scratch directory for its config, socket and log
      * @param extraSettings more pdns.conf lines
      */
-    public static PowerDns start(Path dir, String connectionString, String zone, String... extraSettings) throws IOException, InterruptedException {
+    public static PowerDns start(Path dir, String connectionString, String zone, String... extraSettings) throws IOException {
+        List<String> lines = new ArrayList<>(List.of("launch=remote", "remote-connection-string=" + connectionString, "loglevel=6"));
+        lines.addAll(List.of(extraSettings));
+        PowerDns pdns = start(dir, lines);
+        if (!Ports.await(20, () -> !pdns.process.isAlive() || "NOERROR".equals(pdns.dig(zone, "SOA", "+time=1").status()))
+                || !pdns.process.isAlive()) {
+            pdns.close();
+            throw new IllegalStateException("pdns_server did not answer SOA " + zone + " within 20 s; its log:\n" + pdns.log());
+        }
+        return pdns;
+    }
+
+    /**
+     * Starts PowerDNS with {@code lines} added to a minimal {@code pdns.conf} in {@code dir} and
+     * waits (at most 20 s) until it accepts TCP.
+     *
+     * @throws IllegalStateException with PowerDNS's log when it exits or does not come up
+     */
+    public static PowerDns start(Path dir, List<String> lines) throws IOException {
+        Files.createDirectories(dir);
         int port = Ports.free();
         List<String> conf = new ArrayList<>(List.of(
-                "launch=remote",
-                "remote-connection-string=" + connectionString,
-                "local-address=127.0.0.1",
-                "local-port=" + port,
-                "socket-dir=" + dir,
-                "daemon=no", "guardian=no", "write-pid=no", "disable-syslog=yes",
-                "webserver=no", "api=no", "security-poll-suffix=", "loglevel=6"));
-        conf.addAll(List.of(extraSettings));
-        Files.createDirectories(dir);
+                "local-address=127.0.0.1", "local-port=" + port, "socket-dir=" + dir,
+                "daemon=no", "guardian=no", "disable-syslog=yes", "write-pid=no", "webserver=no", "api=no",
+                "security-poll-suffix="));
+        conf.addAll(lines);
         Files.write(dir.resolve("pdns.conf"), conf);
         Path log = dir.resolve("pdns.log");
         Process p = new ProcessBuilder("pdns_server", "--config-dir=" + dir)
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         PowerDns pdns = new PowerDns(p, port, log);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            if (!p.isAlive()) {
-                throw new IllegalStateException("pdns_server exited with " + p.exitValue() + ":\n" + Files.readString(log));
-            }
-            if (Dig.query(port, zone, "SOA", "+time=1").status().equals("NOERROR")) {
-                return pdns;
-            }
-            Thread.sleep(100);
+        if (!Ports.await(20, () -> !p.isAlive() || Ports.accepts(port)) || !p.isAlive()) {
+            pdns.close();
+            throw new IllegalStateException("pdns_server did not start on port " + port + "; its log:\n" + pdns.log());
         }
-        pdns.close();
-        throw new IllegalStateException("pdns_server did not answer within 20 s:\n" + Files.readString(log));
+        return pdns;
     }
 
     /** The DNS port it listens on, UDP and TCP, on 127.0.0.1. */
@@ -65,17 +73,54 @@ public final class PowerDns implements AutoCloseable {
         return port;
     }
 
-    /** What it logged so far. */
-    public String log() throws IOException {
-        return Files.readString(log);
+    /** Asks this PowerDNS with dig; {@code args} are dig's own (name, type, +options). */
+    public Dig.Result dig(String... args) {
+        return Dig.ask("127.0.0.1", port, args);
+    }
+
+    /**
+     * Asks {@code name type} as often as PowerDNS has backend threads (3 by default, given
+     * questions in turn), allowing each 10 s, so that every backend connection exists before a
+     * test measures answers: a pipe co-process is started on its thread's first question.
+     *
+     * @throws IllegalStateException with PowerDNS's log when a question gets no answer
+     */
+    public void warmUp(String name, String type) {
+        for (int i = 0; i < 2 * 3; i++) {
+            Dig.Result r = dig(name, type, "+time=10");
+            if (r.status() == null) {
+                throw new IllegalStateException("pdns_server on port " + port + " did not answer " + name + " " + type + ":\n" + r + "\n" + log());
+            }
+        }
+    }
+
+    /** What PowerDNS has logged so far. */
+    public String log() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
+        List<ProcessHandle> children = process.descendants().toList();
         process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            process.waitFor(5, TimeUnit.SECONDS);
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        // co-processes end when PowerDNS closes their stdin; any that do not are stopped by PID
+        for (ProcessHandle child : children) {
+            try {
+                child.onExit().get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                child.destroyForcibly();
+            }
         }
     }
 }

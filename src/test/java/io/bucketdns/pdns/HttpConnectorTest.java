@@ -1,5 +1,6 @@
 package io.bucketdns.pdns;
 
+import io.bucketdns.LiveAuthority;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bucketdns.Fixtures;
@@ -31,7 +32,7 @@ class HttpConnectorTest {
 
     @BeforeAll
     static void start() throws IOException {
-        RemoteBackend backend = new RemoteBackend(new Resolver(List.of(Fixtures.ZONE)), Fixtures.liveCatalog(), b -> { }, List.of(Fixtures.ZONE), false, QueryObserver.NONE, "http");
+        RemoteBackend backend = new RemoteBackend(LiveAuthority.of(List.of(Fixtures.ZONE), Fixtures.liveCatalog()), false, "http");
         connector = HttpConnector.start(new InetSocketAddress("127.0.0.1", 0), backend);
         base = "http://127.0.0.1:" + connector.address().getPort();
     }

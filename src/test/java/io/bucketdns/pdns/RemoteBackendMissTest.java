@@ -1,5 +1,6 @@
 package io.bucketdns.pdns;
 
+import io.bucketdns.LiveAuthority;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,7 +28,7 @@ class RemoteBackendMissTest {
         Zonegroup eu = new Zonegroup("eu", "o.example.eu");
         LiveCatalog live = new LiveCatalog();
         live.replace(Catalog.of(Map.of("eu", eu), eu, Map.of("known", "eu"), 0));
-        backend = new RemoteBackend(new Resolver(zones), live, misses::add, zones, false, QueryObserver.NONE, "http");
+        backend = new RemoteBackend(LiveAuthority.of(zones, live, misses::add, QueryObserver.NONE), false, "http");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.bucketdns.pdns;
 
+import io.bucketdns.LiveAuthority;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /** The remote-backend methods, as PowerDNS 4.7 calls them, and the JSON it gets back. */
 class RemoteBackendTest {
     static final ObjectMapper JSON = new ObjectMapper();
-    final RemoteBackend backend = new RemoteBackend(new Resolver(List.of(Fixtures.ZONE)), Fixtures.liveCatalog(), b -> { }, List.of(Fixtures.ZONE), false, QueryObserver.NONE, "http");
+    final RemoteBackend backend = new RemoteBackend(LiveAuthority.of(List.of(Fixtures.ZONE), Fixtures.liveCatalog()), false, "http");
 
     String call(String method, String parameters) throws IOException {
         return new String(backend.handle(method, JSON.readTree(parameters)), java.nio.charset.StandardCharsets.UTF_8);

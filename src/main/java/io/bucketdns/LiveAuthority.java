@@ -1,0 +1,79 @@
+package io.bucketdns;
+
+import io.bucketdns.catalog.Catalog;
+import io.bucketdns.catalog.LiveCatalog;
+import io.bucketdns.catalog.MissListener;
+import io.bucketdns.dns.Answer;
+import io.bucketdns.dns.Authority;
+import io.bucketdns.dns.QueryObserver;
+import io.bucketdns.dns.Resolver;
+import io.bucketdns.dns.Zone;
+import java.util.List;
+
+/**
+ * The {@link Authority} of the running service: one immutable {@link State} read per question and
+ * replaced whole on reload, so a question is never answered half by the old rules and half by the
+ * new ones.
+ */
+public final class LiveAuthority implements Authority {
+    /** Everything one question is answered from. */
+    public record State(List<Zone> zones, Resolver resolver, LiveCatalog catalog, MissListener misses, QueryObserver observer) {
+        public State {
+            zones = List.copyOf(zones);
+        }
+    }
+
+    private volatile State state;
+
+    LiveAuthority(State state) {
+        this.state = state;
+    }
+
+    /**
+     * An authority over fixed zones and a live catalog, for tools and tests that need no reload.
+     *
+     * @param misses told about unknown buckets
+     * @param observer told about every answer
+     */
+    public static LiveAuthority of(List<Zone> zones, LiveCatalog catalog, MissListener misses, QueryObserver observer) {
+        return new LiveAuthority(new State(zones, new Resolver(zones), catalog, misses, observer));
+    }
+
+    /** {@link #of(List, LiveCatalog, MissListener, QueryObserver)} with no one listening. */
+    public static LiveAuthority of(List<Zone> zones, LiveCatalog catalog) {
+        return of(zones, catalog, bucket -> { }, QueryObserver.NONE);
+    }
+
+    State state() {
+        return state;
+    }
+
+    void replace(State next) {
+        state = next;
+    }
+
+    @Override
+    public Answer resolve(String qname, int qtype) {
+        State s = state;
+        Answer a = s.resolver().resolve(s.catalog().current(), qname, qtype);
+        if (a.outcome().isMiss()) {
+            s.misses().onMiss(a.bucket());
+        }
+        return a;
+    }
+
+    @Override
+    public List<Zone> zones() {
+        return state.zones();
+    }
+
+    @Override
+    public Catalog catalog() {
+        return state.catalog().current();
+    }
+
+    @Override
+    public QueryObserver observer() {
+        return state.observer();
+    }
+}

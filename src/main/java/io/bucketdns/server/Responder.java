@@ -1,0 +1,227 @@
+package io.bucketdns.server;
+
+import io.bucketdns.dns.Answer;
+import io.bucketdns.dns.Authority;
+import io.bucketdns.dns.RecordType;
+import io.bucketdns.dns.ResourceRecord;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Type;
+
+/**
+ * Turns a query's bytes into a response's bytes: the wire-format side of the resolver. Only what
+ * the wire adds is decided here (header flags, EDNS, truncation, RFC 8482 for ANY, the error
+ * codes of malformed messages); every answer comes from the {@link Authority}'s resolver.
+ *
+ * <p>Thread-safe; the per-query state lives in the caller's {@link Query} and {@link Wire}. A
+ * CNAME, the hot answer, is encoded straight from its text; the few other record values (SOA,
+ * NS, apex addresses) are encoded once by dnsjava and cached.
+ */
+final class Responder {
+    static final int NOERROR = 0;
+    static final int FORMERR = 1;
+    static final int SERVFAIL = 2;
+    static final int NOTIMP = 4;
+    static final int REFUSED = 5;
+    /** BADVERS (16): its high bits travel in the OPT record, its low bits (0) in the header. */
+    private static final int BADVERS_HIGH = 16 >> 4;
+    /** The UDP payload size assumed without EDNS (RFC 1035). */
+    static final int CLASSIC_UDP = 512;
+
+    private static final Logger LOG = LoggerFactory.getLogger(Responder.class);
+    private static final int QR = 0x8000;
+    private static final int AA = 0x0400;
+    private static final int TC = 0x0200;
+    /** The bits copied from the query: opcode, RD and CD. */
+    private static final int COPIED = 0x7800 | 0x0100 | 0x0010;
+    private static final int CLASS_IN = DClass.IN;
+    private static final int OPT_SIZE = 11;
+    private static final int MAX_CACHED_RDATA = 1024;
+    private static final String RFC8482_HINFO = "\"RFC8482\" \"\"";
+
+    private final Authority authority;
+    private final int maxUdpPayload;
+    private final ConcurrentHashMap<RdataKey, byte[]> rdata = new ConcurrentHashMap<>();
+    private final AtomicLong lastFailureLog = new AtomicLong(System.nanoTime() - 2_000_000_000L);
+
+    /**
+     * @param maxUdpPayload the largest UDP response sent, whatever larger size a client offers;
+     *     also the size this server advertises in its OPT record
+     */
+    Responder(Authority authority, int maxUdpPayload) {
+        this.authority = authority;
+        this.maxUdpPayload = maxUdpPayload;
+    }
+
+    /**
+     * Writes the response to the query {@code m[0..length)} into {@code out}.
+     *
+     * @param udp true over UDP: the response is truncated to the client's payload size
+     * @return the response's length, or -1 when nothing must be sent
+     */
+    int respond(Query q, byte[] m, int length, Wire out, boolean udp) {
+        long start = System.nanoTime();
+        try {
+            return switch (q.parse(m, length)) {
+                case DROP -> malformed(udp, -1);
+                case NOTIMP -> bare(q, out, NOTIMP);
+                case FORMERR -> malformed(udp, bare(q, out, FORMERR));
+                case BADVERS -> badVersion(q, m, out);
+                case ANSWER -> answer(q, m, out, udp, start);
+            };
+        } catch (RuntimeException e) {
+            if (length < Query.HEADER) {
+                return -1;
+            }
+            logFailure(q, e);
+            out.begin(Wire.MAX_MESSAGE);
+            out.bytes(m, Query.HEADER, q.questionEnd - Query.HEADER);
+            return header(q, out, SERVFAIL, 0, q.questionEnd > Query.HEADER ? 1 : 0, 0, 0, 0);
+        }
+    }
+
+    private int udpLimit(Query q) {
+        return q.edns ? Math.max(CLASSIC_UDP, Math.min(q.udpSize, maxUdpPayload)) : CLASSIC_UDP;
+    }
+
+    private int malformed(boolean udp, int length) {
+        authority.observer().malformed(udp ? "udp" : "tcp");
+        return length;
+    }
+
+    private int answer(Query q, byte[] m, Wire out, boolean udp, long start) {
+        int limit = udp ? udpLimit(q) : Wire.MAX_MESSAGE;
+        out.begin(limit);
+        out.bytes(m, Query.HEADER, q.questionEnd - Query.HEADER);
+        int afterQuestion = out.pos;
+        if ((q.qclass != CLASS_IN && q.qclass != DClass.ANY) || q.qtype == Type.AXFR || q.qtype == Type.IXFR) {
+            // no other class is served, and the zone is not transferable: it is computed per name
+            return withOpt(q, out, REFUSED, 0, 0, 0, 0);
+        }
+        Answer a = authority.resolve(q.name, q.qtype);
+        List<ResourceRecord> answer = a.answer();
+        if (q.qtype == RecordType.ANY && a.outcome() == Answer.Outcome.APEX) {
+            // RFC 8482: one synthesized HINFO instead of every record at the apex
+            answer = List.of(new ResourceRecord(q.name, Type.HINFO, a.zone().soaTtl(), RFC8482_HINFO));
+        }
+        int flags = a.zone() != null ? AA : 0;
+        int an = answer.size();
+        int ns = a.authority().size();
+        out.limit(q.edns ? limit - OPT_SIZE : limit);
+        try {
+            for (ResourceRecord r : answer) {
+                record(q, out, r);
+            }
+            for (ResourceRecord r : a.authority()) {
+                record(q, out, r);
+            }
+        } catch (Wire.Overflow e) {
+            // RFC 2181 9: a partial RRset would be misleading; the client retries over TCP
+            out.pos = afterQuestion;
+            flags |= TC;
+            an = 0;
+            ns = 0;
+        }
+        out.limit(limit);
+        int length = withOpt(q, out, a.rcode().code(), flags, an, ns, 0);
+        authority.observer().answered(udp ? "udp" : "tcp", q.name, q.qtype, a, System.nanoTime() - start);
+        return length;
+    }
+
+    private int badVersion(Query q, byte[] m, Wire out) {
+        out.begin(Wire.MAX_MESSAGE);
+        out.bytes(m, Query.HEADER, q.questionEnd - Query.HEADER);
+        return withOpt(q, out, NOERROR, 0, 0, 0, BADVERS_HIGH);
+    }
+
+    /** A response with no question (FORMERR, NOTIMP): the query's sections may be unreadable. */
+    private static int bare(Query q, Wire out, int rcode) {
+        out.begin(Wire.MAX_MESSAGE);
+        return header(q, out, rcode, 0, 0, 0, 0, 0);
+    }
+
+    /** Appends our OPT when the query had one (RFC 6891 7), then writes the header. */
+    private int withOpt(Query q, Wire out, int rcode, int flags, int an, int ns, int extendedRcode) {
+        int ar = 0;
+        if (q.edns) {
+            out.u8(0);
+            out.u16(Query.TYPE_OPT);
+            out.u16(maxUdpPayload);
+            out.u8(extendedRcode);
+            out.u8(0);
+            out.u16(q.dnssecOk ? 0x8000 : 0);
+            out.u16(0);
+            ar = 1;
+        }
+        return header(q, out, rcode, flags, 1, an, ns, ar);
+    }
+
+    private static int header(Query q, Wire out, int rcode, int flags, int qd, int an, int ns, int ar) {
+        out.set16(0, q.id);
+        out.set16(2, QR | (q.flags & COPIED) | flags | rcode);
+        out.set16(4, qd);
+        out.set16(6, an);
+        out.set16(8, ns);
+        out.set16(10, ar);
+        return out.length();
+    }
+
+    private void record(Query q, Wire out, ResourceRecord r) {
+        if (r.name().equals(q.name)) {
+            // the question's own bytes, so the owner keeps the client's case
+            out.u16(0xC000 | Query.HEADER);
+        } else {
+            out.name(r.name());
+        }
+        out.u16(r.type());
+        out.u16(CLASS_IN);
+        out.u32(r.ttl());
+        int lengthAt = out.length();
+        out.u16(0);
+        if (r.type() == RecordType.CNAME) {
+            out.name(r.data());
+        } else {
+            byte[] data = rdata(r.type(), r.data());
+            out.bytes(data, 0, data.length);
+        }
+        out.set16(lengthAt, out.length() - lengthAt - 2);
+    }
+
+    private byte[] rdata(int type, String text) {
+        RdataKey key = new RdataKey(type, text);
+        byte[] cached = rdata.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        byte[] wire;
+        try {
+            wire = Record.fromString(Name.root, type, CLASS_IN, 0, text, Name.root).rdataToWireCanonical();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot encode " + RecordType.name(type) + " data '" + text + "': " + e.getMessage(), e);
+        }
+        if (rdata.size() >= MAX_CACHED_RDATA) {
+            // only the SOA serial makes new values; old serials are never asked for again
+            rdata.clear();
+        }
+        rdata.put(key, wire);
+        return wire;
+    }
+
+    /** Logs a failure to answer at most once a second: a bug hit by every query must not flood the log. */
+    private void logFailure(Query q, RuntimeException e) {
+        long now = System.nanoTime();
+        long last = lastFailureLog.get();
+        if (now - last > 1_000_000_000L && lastFailureLog.compareAndSet(last, now)) {
+            LOG.error("dns: SERVFAIL for {} type {}", q.name, q.qtype, e);
+        }
+    }
+
+    private record RdataKey(int type, String text) {}
+}

@@ -1,0 +1,102 @@
+package io.bucketdns.server;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * UDP on one address: workers that each receive a datagram, answer it and send the answer, with
+ * buffers of their own, so the steady state allocates only what the resolver's answer needs.
+ *
+ * <p>Where the system has {@code SO_REUSEPORT} (Linux), each worker has a socket of its own on the
+ * same port and the kernel spreads clients over them: workers sharing one channel would hand its
+ * lock to each other on every packet, which costs more than answering. Closing the sockets wakes
+ * the workers and they end.
+ */
+final class UdpListener implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(UdpListener.class);
+
+    private final List<DatagramChannel> channels;
+    private final Responder responder;
+    private final List<Thread> workers = new ArrayList<>();
+
+    /** Worker {@code i} serves {@code channels[i % channels.size()]}. */
+    UdpListener(List<DatagramChannel> channels, Responder responder, int workers) {
+        this.channels = List.copyOf(channels);
+        this.responder = responder;
+        String address = address().toString();
+        for (int i = 0; i < workers; i++) {
+            DatagramChannel channel = this.channels.get(i % this.channels.size());
+            this.workers.add(Thread.ofPlatform().daemon().name("dns-udp-" + address + "-" + i).unstarted(() -> serve(channel)));
+        }
+    }
+
+    void start() {
+        workers.forEach(Thread::start);
+    }
+
+    InetSocketAddress address() {
+        try {
+            return (InetSocketAddress) channels.get(0).getLocalAddress();
+        } catch (IOException e) {
+            throw new IllegalStateException("udp socket closed", e);
+        }
+    }
+
+    private void serve(DatagramChannel channel) {
+        Query query = new Query();
+        Wire out = new Wire(0);
+        byte[] in = new byte[Wire.MAX_MESSAGE];
+        // direct buffers spare the JDK a temporary native buffer per receive and per send
+        ByteBuffer received = ByteBuffer.allocateDirect(Wire.MAX_MESSAGE);
+        ByteBuffer reply = ByteBuffer.allocateDirect(Wire.MAX_MESSAGE);
+        while (channel.isOpen()) {
+            try {
+                received.clear();
+                SocketAddress client = channel.receive(received);
+                int length = received.position();
+                received.get(0, in, 0, length);
+                int n = responder.respond(query, in, length, out, true);
+                if (n > 0) {
+                    reply.clear();
+                    reply.put(out.buf, 0, n).flip();
+                    channel.send(reply, client);
+                }
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                // one client's unreachable address must not stop the others
+                LOG.debug("dns: udp on {}: {}", channel, e.toString());
+            } catch (RuntimeException e) {
+                // the responder answers SERVFAIL to its own failures; this is a bug around it, and a lost worker would be worse
+                LOG.error("dns: udp worker on {} failed; it goes on", channel, e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        for (DatagramChannel channel : channels) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                LOG.debug("dns: closing udp {}: {}", channel, e.toString());
+            }
+        }
+        for (Thread t : workers) {
+            try {
+                t.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}
