@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 
 /** Runs a bundled example (a file catalog with buckets in eu and us) and says how to try it. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run a bundled example: a file catalog with buckets in zonegroups eu and us, served for PowerDNS on 127.0.0.1:6780.")
+        description = "Run a bundled example: a file catalog with buckets in zonegroups eu and us, answered on 127.0.0.1:5353 (DNS)"
+                + " and for PowerDNS on 127.0.0.1:6780.")
 final class DemoCommand implements Callable<Integer> {
     private static final List<String> FILES = List.of("rgw-pdns.conf", "buckets.txt");
 
@@ -52,11 +53,20 @@ final class DemoCommand implements Callable<Integer> {
         out.println("""
                 bucketdns demo: zone o.example.com, buckets in %1$s/buckets.txt (edit it: changes apply within a second)
 
-                Ask the backend directly, as PowerDNS does:
+                Ask bucketdns's own DNS server:
+                  dig @127.0.0.1 -p 5353 foo.o.example.com              # CNAME foo.o.example.eu.
+                  dig @127.0.0.1 -p 5353 EU.Dotted.Bucket.o.example.com  # CNAME eu.dotted.bucket.o.example.eu.
+                  dig @127.0.0.1 -p 5353 _x.o.example.com               # NXDOMAIN: not a possible bucket name
+
+                Watch it:
+                  curl http://127.0.0.1:9780/metrics | grep bucketdns_dns
+                  curl http://127.0.0.1:9780/readyz
+
+                Ask the PowerDNS remote backend directly, as PowerDNS does:
                   curl http://127.0.0.1:6780/dns/lookup/foo.o.example.com./ANY
                   curl http://127.0.0.1:6780/dns/lookup/eu.dotted.bucket.o.example.com./ANY
 
-                Ask through PowerDNS (apt-get install pdns-server pdns-backend-remote dnsutils):
+                Ask through PowerDNS (apt-get install pdns-server pdns-backend-remote dnsutils), as with Ceph's pdns-backend-rgw:
                   pdns_server --config-dir=%1$s/pdns &
                   dig @127.0.0.1 -p 5300 foo.o.example.com A       # CNAME foo.o.example.eu.
                   dig @127.0.0.1 -p 5300 BAR.o.example.com AAAA    # CNAME bar.o.example.us.
