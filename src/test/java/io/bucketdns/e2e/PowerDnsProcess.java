@@ -49,10 +49,6 @@ public final class PowerDnsProcess implements AutoCloseable {
         return pdns;
     }
 
-    public int port() {
-        return port;
-    }
-
     /** Asks this PowerDNS with dig. */
     public Dig.Result dig(String... args) {
         return Dig.ask("127.0.0.1", port, args);
