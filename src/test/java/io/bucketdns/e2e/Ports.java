@@ -17,10 +17,8 @@ public final class Ports {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         for (int attempt = 0; attempt < 50; attempt++) {
             try (ServerSocket tcp = new ServerSocket(0, 1, loopback)) {
-                try (DatagramSocket udp = new DatagramSocket(tcp.getLocalPort(), loopback)) {
+                if (udpFree(tcp.getLocalPort(), loopback)) {
                     return tcp.getLocalPort();
-                } catch (IOException e) {
-                    // the UDP twin is taken: try another
                 }
             } catch (IOException e) {
                 throw new IllegalStateException("no free loopback port: " + e.getMessage(), e);
@@ -29,9 +27,19 @@ public final class Ports {
         throw new IllegalStateException("no port free for both TCP and UDP on loopback");
     }
 
+    private static boolean udpFree(int port, InetAddress address) {
+        try {
+            new DatagramSocket(port, address).close();
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** True once something accepts TCP connections on 127.0.0.1:{@code port}. */
     public static boolean accepts(int port) {
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+        try {
+            new Socket(InetAddress.getLoopbackAddress(), port).close();
             return true;
         } catch (IOException e) {
             return false;

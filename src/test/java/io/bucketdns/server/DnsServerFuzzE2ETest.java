@@ -126,11 +126,7 @@ class DnsServerFuzzE2ETest {
     /** Writes one length-prefixed message; true when an answer came back, false when the server closed. */
     private boolean exchange(Socket socket, byte[] m) throws IOException {
         OutputStream out = socket.getOutputStream();
-        byte[] framed = new byte[m.length + 2];
-        framed[0] = (byte) (m.length >> 8);
-        framed[1] = (byte) m.length;
-        System.arraycopy(m, 0, framed, 2, m.length);
-        out.write(framed);
+        out.write(Fixture.framed(m));
         DataInputStream in = new DataInputStream(socket.getInputStream());
         try {
             byte[] r = new byte[in.readUnsignedShort()];

@@ -126,13 +126,9 @@ class DnsServerTcpE2ETest {
 
     private static void assertAnswered(Socket s, int millis) throws IOException {
         Message q = Fixture.query("foo.o.example.com.", Type.A);
-        byte[] m = q.toWire();
-        byte[] framed = new byte[m.length + 2];
-        framed[1] = (byte) m.length;
-        System.arraycopy(m, 0, framed, 2, m.length);
         long start = System.nanoTime();
         s.setSoTimeout(millis);
-        s.getOutputStream().write(framed);
+        s.getOutputStream().write(Fixture.framed(q.toWire()));
         InputStream in = s.getInputStream();
         DataInputStream data = new DataInputStream(in);
         byte[] r = new byte[data.readUnsignedShort()];

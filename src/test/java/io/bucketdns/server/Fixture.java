@@ -43,6 +43,15 @@ final class Fixture {
         return new Responder(authority(List.of("2001:db8::1")), 1232);
     }
 
+    /** A message as TCP carries it: a two-byte length, then the message. */
+    static byte[] framed(byte[] m) {
+        byte[] framed = new byte[m.length + 2];
+        framed[0] = (byte) (m.length >> 8);
+        framed[1] = (byte) m.length;
+        System.arraycopy(m, 0, framed, 2, m.length);
+        return framed;
+    }
+
     static Message query(String name, int type) {
         try {
             return Message.newQuery(Record.newRecord(Name.fromString(name), type, DClass.IN));
