@@ -26,6 +26,8 @@ class DemoE2ETest {
             assertThat(Dig.query(5353, "EU.Dotted.Bucket.o.example.com", "A").answer())
                     .containsExactly("EU.Dotted.Bucket.o.example.com. 60 IN CNAME eu.dotted.bucket.o.example.eu.");
             assertThat(Dig.query(5353, "_x.o.example.com", "A").status()).isEqualTo("NXDOMAIN");
+            assertThat(Scrape.value(9780, "bucketdns_dns_requests_total{frontend=\"udp\",qtype=\"A\",zone=\"o.example.com\"}"))
+                    .isGreaterThanOrEqualTo(3);
             // the file the demo names is live: a new bucket is answered within a second or two
             Files.writeString(dir.resolve("demo/buckets.txt"), "newbucket us\n", java.nio.file.StandardOpenOption.APPEND);
             assertThat(Ports.await(3, () -> Dig.query(5353, "newbucket.o.example.com", "A").answer()
