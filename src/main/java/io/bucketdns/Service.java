@@ -18,6 +18,7 @@ import io.bucketdns.ops.Readiness;
 import io.bucketdns.pdns.HttpConnector;
 import io.bucketdns.pdns.RemoteBackend;
 import io.bucketdns.pdns.UnixConnector;
+import io.bucketdns.rgw.AdminCallObserver;
 import io.bucketdns.rgw.RgwCatalogSource;
 import io.bucketdns.server.DnsServer;
 import java.io.IOException;
@@ -51,20 +52,27 @@ public final class Service implements AutoCloseable {
     private LiveCatalog catalog;
     private CatalogSource source;
     private final LiveAuthority authority;
-    private Metrics metrics;
+    private volatile Metrics metrics;
     private final Map<String, Frontend> frontends = new LinkedHashMap<>();
 
-    private Service(BucketDnsConfig config, LiveCatalog catalog, CatalogSource source) {
+    private Service(BucketDnsConfig config) {
         this.config = config;
-        this.catalog = catalog;
-        this.source = source;
+        this.catalog = new LiveCatalog();
+        this.source = startSource(config, catalog, this::rgwCall);
         this.authority = new LiveAuthority(state(config, catalog, source, QueryObserver.NONE));
     }
 
     /** Loads the catalog only: for one-shot commands such as {@code lookup}, {@code check} and {@code pipe}. */
     public static Service loadCatalog(BucketDnsConfig config) {
-        LiveCatalog catalog = new LiveCatalog();
-        return new Service(config, catalog, startSource(config, catalog));
+        return new Service(config);
+    }
+
+    /** RGW requests are counted once the ops endpoints exist; the source starts before them. */
+    private void rgwCall(String endpoint, String result, long nanos) {
+        Metrics m = metrics;
+        if (m != null) {
+            m.called(endpoint, result, nanos);
+        }
     }
 
     /** Loads the catalog and starts every configured frontend. */
@@ -94,7 +102,7 @@ public final class Service implements AutoCloseable {
         CatalogSource nextSource = source;
         if (newCatalog) {
             nextCatalog = new LiveCatalog();
-            nextSource = startSource(next, nextCatalog);
+            nextSource = startSource(next, nextCatalog, this::rgwCall);
         }
         List<String> changed = new ArrayList<>();
         Map<String, Frontend> replaced = new LinkedHashMap<>();
@@ -220,10 +228,10 @@ public final class Service implements AutoCloseable {
         return List.of(cfg.catalog(), cfg.rgw(), cfg.zonegroupHostnames(), cfg.zones().stream().map(z -> z.name()).toList());
     }
 
-    private static CatalogSource startSource(BucketDnsConfig config, LiveCatalog catalog) {
+    private static CatalogSource startSource(BucketDnsConfig config, LiveCatalog catalog, AdminCallObserver rgwCalls) {
         CatalogSource source = switch (config.catalog().source()) {
             case FILE -> fileSource(config);
-            case RGW -> new RgwCatalogSource(config);
+            case RGW -> new RgwCatalogSource(config, rgwCalls);
         };
         try {
             source.start(catalog);

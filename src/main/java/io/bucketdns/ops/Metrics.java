@@ -4,6 +4,7 @@ import io.bucketdns.catalog.LiveCatalog;
 import io.bucketdns.dns.Answer;
 import io.bucketdns.dns.QueryObserver;
 import io.bucketdns.dns.RecordType;
+import io.bucketdns.rgw.AdminCallObserver;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -28,13 +29,14 @@ import java.util.function.Supplier;
  * <p>Label values are bounded: the zone is one of the served zones (or "" for refused names), the
  * type is a common mnemonic or "other", so a flood of random names cannot blow up the series count.
  */
-public final class Metrics implements QueryObserver {
+public final class Metrics implements QueryObserver, AdminCallObserver {
     private static final Set<String> COMMON_TYPES = Set.of("A", "AAAA", "ANY", "CNAME", "MX", "NS", "SOA", "TXT", "SRV", "PTR", "HTTPS", "SVCB", "DS", "DNSKEY", "CAA");
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Counter requests;
     private final Counter responses;
     private final Histogram duration;
+    private final Histogram rgwCalls;
 
     /**
      * @param version the build version, for {@code bucketdns_build_info}
@@ -52,6 +54,12 @@ public final class Metrics implements QueryObserver {
                 .labelNames("frontend")
                 .classicOnly()
                 .classicUpperBounds(0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.25)
+                .register(registry);
+        rgwCalls = Histogram.builder().name("bucketdns_rgw_request_duration_seconds")
+                .help("RGW Admin Ops requests, by endpoint and result (2xx, 4xx, 5xx, timeout, error)")
+                .labelNames("endpoint", "result")
+                .classicOnly()
+                .classicUpperBounds(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15)
                 .register(registry);
         GaugeWithCallback.builder().name("bucketdns_catalog_buckets").help("Buckets in the catalog in force")
                 .callback(cb -> cb.call(catalog.get().current().size())).register(registry);
@@ -84,6 +92,11 @@ public final class Metrics implements QueryObserver {
         requests.labelValues(zone, frontend, COMMON_TYPES.contains(type) ? type : "other").inc();
         responses.labelValues(zone, frontend, answer.rcode().name(), answer.outcome().name().toLowerCase(java.util.Locale.ROOT)).inc();
         duration.labelValues(frontend).observe(nanos / 1e9);
+    }
+
+    @Override
+    public void called(String endpoint, String result, long nanos) {
+        rgwCalls.labelValues(endpoint, result).observe(nanos / 1e9);
     }
 
     @Override

@@ -68,6 +68,7 @@ final class AdminHttp implements AutoCloseable {
     private final String adminPath;
     private final RequestSigner signer;
     private final Timing timing;
+    private final AdminCallObserver observer;
     private final HttpClient client;
     private final boolean closeConnections;
     private volatile List<String> endpoints;
@@ -78,6 +79,11 @@ final class AdminHttp implements AutoCloseable {
      * @param adminEntry the admin path prefix without slashes, {@code admin} by default
      */
     AdminHttp(List<String> endpoints, String adminEntry, RequestSigner signer, Timing timing) {
+        this(endpoints, adminEntry, signer, timing, AdminCallObserver.NONE);
+    }
+
+    /** @param observer told about every request: endpoint, outcome, duration */
+    AdminHttp(List<String> endpoints, String adminEntry, RequestSigner signer, Timing timing, AdminCallObserver observer) {
         if (endpoints.isEmpty()) {
             throw new IllegalArgumentException("no RGW endpoint");
         }
@@ -85,6 +91,7 @@ final class AdminHttp implements AutoCloseable {
         this.adminPath = "/" + adminEntry + "/";
         this.signer = signer;
         this.timing = timing;
+        this.observer = observer;
         this.client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(timing.connect())
@@ -168,10 +175,15 @@ final class AdminHttp implements AutoCloseable {
             b.header("Connection", "close");
         }
         signer.sign(uri, Instant.now()).forEach(b::header);
+        long start = System.nanoTime();
         try {
             HttpResponse<byte[]> r = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            observer.called(endpoint, r.statusCode() / 100 + "xx", System.nanoTime() - start);
             LOG.debug("rgw GET {}{} -> {}", endpoint, target, r.statusCode());
             return new Reply(r.statusCode(), r.body(), endpoint);
+        } catch (IOException e) {
+            observer.called(endpoint, e instanceof java.net.http.HttpTimeoutException ? "timeout" : "error", System.nanoTime() - start);
+            throw e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RgwException("GET " + target + ": interrupted", 0, "", e);

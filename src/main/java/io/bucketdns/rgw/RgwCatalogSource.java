@@ -108,14 +108,24 @@ public final class RgwCatalogSource implements CatalogSource {
 
     /** A source for the configured endpoints, keys and catalog settings. */
     public RgwCatalogSource(BucketDnsConfig config) {
-        this(config, AdminHttp.Timing.DEFAULT, Timing.DEFAULT);
+        this(config, AdminCallObserver.NONE);
+    }
+
+    /** The same, telling {@code calls} about every Admin Ops request. */
+    public RgwCatalogSource(BucketDnsConfig config, AdminCallObserver calls) {
+        this(config, AdminHttp.Timing.DEFAULT, Timing.DEFAULT, calls);
     }
 
     RgwCatalogSource(BucketDnsConfig config, AdminHttp.Timing httpTiming, Timing timing) {
+        this(config, httpTiming, timing, AdminCallObserver.NONE);
+    }
+
+    private RgwCatalogSource(BucketDnsConfig config, AdminHttp.Timing httpTiming, Timing timing, AdminCallObserver calls) {
         this.settings = config.catalog();
         this.hostnameOverrides = config.zonegroupHostnames();
         this.globalZones = config.zones().stream().map(Zone::name).collect(Collectors.toUnmodifiableSet());
-        this.api = new AdminApi(new AdminHttp(endpoints(config.rgw()), config.rgw().adminEntry(), RequestSigner.of(config.rgw()), httpTiming));
+        this.api = new AdminApi(new AdminHttp(endpoints(config.rgw()), config.rgw().adminEntry(), RequestSigner.of(config.rgw()), httpTiming,
+                calls));
         this.follower = new MetadataLogFollower(api, IN_FLIGHT);
         this.timing = timing;
     }

@@ -1,5 +1,6 @@
 package io.bucketdns.catalog;
 
+import io.bucketdns.Eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -88,14 +89,7 @@ class FileCatalogSourceTest {
         }
     }
 
-    static boolean within(long millis, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + millis * 1_000_000;
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(20);
-        }
-        return condition.getAsBoolean();
+    static boolean within(long millis, BooleanSupplier condition) {
+        return Eventually.within(java.time.Duration.ofMillis(millis), condition::getAsBoolean);
     }
 }

@@ -1,11 +1,12 @@
 package io.bucketdns.e2e;
 
+import io.bucketdns.Eventually;
+import java.time.Duration;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /** Loopback ports for servers the tests start. */
@@ -46,20 +47,8 @@ public final class Ports {
         }
     }
 
-    /** Polls {@code condition} every 50 ms until it holds; false after {@code seconds}. */
+    /** Polls {@code condition} until it holds; false after {@code seconds}. */
     public static boolean await(int seconds, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return false;
+        return Eventually.within(Duration.ofSeconds(seconds), condition::getAsBoolean);
     }
 }

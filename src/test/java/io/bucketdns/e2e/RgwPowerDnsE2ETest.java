@@ -1,5 +1,6 @@
 package io.bucketdns.e2e;
 
+import io.bucketdns.Eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bucketdns.Service;
@@ -177,6 +178,8 @@ class RgwPowerDnsE2ETest {
         HttpResponse<String> fresh = Scrape.get(opsPort, "/readyz");
         assertThat(fresh.statusCode()).as(fresh.body()).isEqualTo(200);
         assertThat(fresh.body()).startsWith("ready: catalog fresh");
+        assertThat(Scrape.text(opsPort, "/metrics")).as("RGW request latency by endpoint and result")
+                .containsPattern("bucketdns_rgw_request_duration_seconds_count\\{endpoint=\"http://127\\.0\\.0\\.\\d+:\\d+\",result=\"2xx\"} [1-9]");
 
         long stopped = System.nanoTime();
         lab.stopGateways();
@@ -187,6 +190,9 @@ class RgwPowerDnsE2ETest {
         assertThat(stale).as("503 within max_staleness + 10 s").isTrue();
         assertThat(after.body()).startsWith("not ready: catalog stale").contains("max_staleness 3 s");
         assertThat(Scrape.get(opsPort, "/healthz").statusCode()).as("alive, only out of rotation").isEqualTo(200);
+        assertThat(Scrape.text(opsPort, "/metrics")).as("failed RGW requests are counted")
+                .containsPattern("bucketdns_rgw_request_duration_seconds_count\\{endpoint=\"[^\"]+\",result=\"(error|timeout)\"} [1-9]")
+                .containsPattern("bucketdns_catalog_sync_errors_total [1-9]");
 
         // answered by bucketdns from its last catalog: PowerDNS was never asked for the quiet bucket
         assertThat(dig(quietBucket + ".o.example.com").answer())
@@ -208,20 +214,8 @@ class RgwPowerDnsE2ETest {
         return fields[fields.length - 1];
     }
 
-    private interface Check {
-        boolean ok() throws Exception;
-    }
-
-    /** Polls every 100 ms until {@code check} holds; false when {@code limit} passed first. */
-    private static boolean within(Duration limit, Check check) throws Exception {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!check.ok()) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            Thread.sleep(100);
-        }
-        return true;
+    private static boolean within(Duration limit, Eventually.Condition check) {
+        return Eventually.within(limit, check);
     }
 
     private static void sleepUntil(long start, Duration after) throws InterruptedException {

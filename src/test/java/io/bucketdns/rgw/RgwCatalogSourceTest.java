@@ -1,5 +1,6 @@
 package io.bucketdns.rgw;
 
+import io.bucketdns.Eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -243,18 +244,6 @@ class RgwCatalogSourceTest {
 
     /** Polls {@code condition} until it holds or {@code limit} has passed. */
     static boolean within(Duration limit, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return condition.getAsBoolean();
+        return Eventually.within(limit, condition::getAsBoolean);
     }
 }
