@@ -1,7 +1,7 @@
 package io.bucketdns;
 
 import io.bucketdns.catalog.CatalogSource;
-import io.bucketdns.catalog.FileCatalogSource;
+import io.bucketdns.file.FileCatalogSource;
 import io.bucketdns.catalog.LiveCatalog;
 import io.bucketdns.catalog.Zonegroup;
 import io.bucketdns.config.BucketDnsConfig;

@@ -4,7 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.bucketdns.catalog.Catalog;
 import io.bucketdns.catalog.CatalogException;
-import io.bucketdns.catalog.CatalogSnapshot;
+import io.bucketdns.file.CatalogSnapshot;
 import io.bucketdns.catalog.CatalogSource;
 import io.bucketdns.catalog.LiveCatalog;
 import io.bucketdns.catalog.Zonegroup;

@@ -1,5 +1,8 @@
-package io.bucketdns.catalog;
+package io.bucketdns.file;
 
+import io.bucketdns.catalog.Catalog;
+import io.bucketdns.catalog.CatalogException;
+import io.bucketdns.catalog.Zonegroup;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;

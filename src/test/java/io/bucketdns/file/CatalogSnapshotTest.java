@@ -1,8 +1,11 @@
-package io.bucketdns.catalog;
+package io.bucketdns.file;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.bucketdns.catalog.Catalog;
+import io.bucketdns.catalog.CatalogException;
+import io.bucketdns.catalog.Zonegroup;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;

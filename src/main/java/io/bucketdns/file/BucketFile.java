@@ -1,5 +1,6 @@
-package io.bucketdns.catalog;
+package io.bucketdns.file;
 
+import io.bucketdns.catalog.CatalogException;
 import io.bucketdns.dns.BucketName;
 import java.io.BufferedReader;
 import java.io.IOException;

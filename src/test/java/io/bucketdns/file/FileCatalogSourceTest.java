@@ -1,5 +1,8 @@
-package io.bucketdns.catalog;
+package io.bucketdns.file;
 
+import io.bucketdns.catalog.CatalogException;
+import io.bucketdns.catalog.LiveCatalog;
+import io.bucketdns.catalog.Zonegroup;
 import io.bucketdns.Eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

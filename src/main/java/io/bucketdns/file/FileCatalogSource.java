@@ -1,5 +1,10 @@
-package io.bucketdns.catalog;
+package io.bucketdns.file;
 
+import io.bucketdns.catalog.Catalog;
+import io.bucketdns.catalog.CatalogException;
+import io.bucketdns.catalog.CatalogSource;
+import io.bucketdns.catalog.LiveCatalog;
+import io.bucketdns.catalog.Zonegroup;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
