@@ -4,6 +4,7 @@ import io.bucketdns.Eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bucketdns.Service;
+import io.bucketdns.config.BucketDnsConfig;
 import io.bucketdns.config.ConfigLoader;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -133,6 +134,41 @@ class RgwPowerDnsE2ETest {
             assertThat(wrong.status()).as("%s from the other gateway: %s", bucket, wrong).isEqualTo(301);
             String homeUrl = "http://" + lab.endpoint(home) + "/" + bucket + "/" + KEY;
             assertThat(wrong.header("Location")).isIn(homeUrl, homeUrl + "?"); // RGW 16.2 keeps the '?' of an empty query
+        }
+    }
+
+    /**
+     * The drop-in promise for an existing deployment: the seed's own config file, keys, format and
+     * defaults unchanged (only the values point at this lab), behind the seed's PowerDNS line.
+     */
+    @Test
+    @Order(2)
+    void anUnchangedSeedConfigFileServesTheLabThroughPowerDns() throws Exception {
+        int port = Ports.free();
+        String master = lab.endpoint("eu"); // host:port, the seed's form
+        Path seed = Files.writeString(dir.resolve("seed-rgw-pdns.conf"), String.join("\n",
+                "[powerdns]",
+                "listen_addr = 127.0.0.1",
+                "listen_port = " + port,
+                "dns_zone = o.example.com",
+                "dns_soa_record = dns1.icann.org. hostmaster.icann.org. 2012080849 7200 3600 1209600 3600",
+                "dns_soa_ttl = 3600",
+                "dns_default_ttl = 60",
+                "rgw_endpoint = " + master,
+                "rgw_admin_entry = admin",
+                lab.rgwSettings().get(1),
+                lab.rgwSettings().get(2),
+                "debug = False",
+                ""));
+        try (Service seeded = Service.start(ConfigLoader.load(seed));
+                PowerDns seededPdns = PowerDns.start(dir.resolve("pdns-seed"), "http:url=http://127.0.0.1:" + port + "/dns", "o.example.com")) {
+            assertThat(seeded.config().catalog().source()).isEqualTo(BucketDnsConfig.Source.RGW);
+            for (Map.Entry<String, String> b : buckets.entrySet()) {
+                assertThat(seededPdns.dig(b.getKey() + ".o.example.com", "A").answer()).as(b.getKey())
+                        .containsExactly(b.getKey() + ".o.example.com. 60 IN CNAME " + b.getKey() + "." + HOST.get(b.getValue()) + ".");
+            }
+            assertThat(seededPdns.dig("o.example.com", "SOA").answer())
+                    .containsExactly("o.example.com. 3600 IN SOA dns1.icann.org. hostmaster.icann.org. 2012080849 7200 3600 1209600 3600");
         }
     }
 
