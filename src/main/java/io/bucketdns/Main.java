@@ -1,7 +1,6 @@
 package io.bucketdns;
 
 import io.bucketdns.cli.BucketDnsCommand;
-import picocli.CommandLine;
 
 /** The {@code bucketdns} command line. */
 public final class Main {

@@ -7,7 +7,6 @@ import io.bucketdns.catalog.Catalog;
 import io.bucketdns.catalog.LiveCatalog;
 import io.bucketdns.catalog.Zonegroup;
 import io.bucketdns.dns.Answer;
-import io.bucketdns.dns.QueryObserver;
 import io.bucketdns.dns.RecordType;
 import io.bucketdns.dns.Resolver;
 import io.bucketdns.dns.Soa;

@@ -4,8 +4,6 @@ import io.bucketdns.LiveAuthority;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bucketdns.Fixtures;
-import io.bucketdns.dns.QueryObserver;
-import io.bucketdns.dns.Resolver;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.bucketdns.catalog.Catalog;
 import io.bucketdns.catalog.LiveCatalog;
 import io.bucketdns.catalog.Zonegroup;
-import io.bucketdns.dns.Resolver;
 import io.bucketdns.dns.Soa;
 import io.bucketdns.dns.UnknownBucketPolicy;
 import io.bucketdns.dns.Zone;

@@ -9,7 +9,6 @@ import io.bucketdns.catalog.LiveCatalog;
 import io.bucketdns.catalog.Zonegroup;
 import io.bucketdns.config.ConfigLoader;
 import io.bucketdns.dns.QueryObserver;
-import io.bucketdns.dns.Resolver;
 import io.bucketdns.dns.Zone;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

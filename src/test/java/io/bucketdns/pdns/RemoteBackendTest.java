@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bucketdns.Fixtures;
-import io.bucketdns.dns.QueryObserver;
-import io.bucketdns.dns.Resolver;
 import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -5,7 +5,6 @@ import io.bucketdns.LiveAuthority;
 import io.bucketdns.catalog.Catalog;
 import io.bucketdns.catalog.LiveCatalog;
 import io.bucketdns.catalog.Zonegroup;
-import io.bucketdns.dns.Resolver;
 import io.bucketdns.dns.Soa;
 import io.bucketdns.dns.UnknownBucketPolicy;
 import io.bucketdns.dns.Zone;
