@@ -49,8 +49,9 @@ public final class Service implements AutoCloseable {
     private record Frontend(Object address, AutoCloseable handle) {}
 
     private volatile BucketDnsConfig config;
-    private LiveCatalog catalog;
-    private CatalogSource source;
+    // written under reload's lock, read by metrics and readiness on other threads
+    private volatile LiveCatalog catalog;
+    private volatile CatalogSource source;
     private final LiveAuthority authority;
     private volatile Metrics metrics;
     private final Map<String, Frontend> frontends = new LinkedHashMap<>();
@@ -169,19 +170,19 @@ public final class Service implements AutoCloseable {
         try {
             return switch (frontend) {
                 case "ops" -> {
-                    Duration maxStaleness = cfg.catalog().source() == BucketDnsConfig.Source.FILE ? null : cfg.catalog().maxStaleness();
-                    OpsServer ops = new OpsServer(cfg.ops().listen(), metrics(), () -> Readiness.of(catalog, maxStaleness, Instant.now()),
-                            this::reload);
+                    // the config in force at each check, not at bind: a reload keeps this socket
+                    OpsServer ops = new OpsServer(cfg.ops().listen(), metrics(),
+                            () -> Readiness.of(catalog, maxStaleness(config), Instant.now()), this::reload);
                     LOG.info("ops: http://{}:{}/metrics /healthz /readyz /reload", cfg.ops().listen().getHostString(), ops.address().getPort());
                     yield ops;
                 }
                 case "http" -> {
-                    HttpConnector http = HttpConnector.start(cfg.remoteBackend(), remoteBackend(cfg, "http"));
+                    HttpConnector http = HttpConnector.start(cfg.remoteBackend(), remoteBackend("http"));
                     LOG.info("powerdns remote backend: http://{}:{}/dns", cfg.remoteBackend().getHostString(), http.address().getPort());
                     yield http;
                 }
                 case "unix" -> {
-                    UnixConnector unix = UnixConnector.start(cfg.unixSocket(), remoteBackend(cfg, "unix"));
+                    UnixConnector unix = UnixConnector.start(cfg.unixSocket(), remoteBackend("unix"));
                     LOG.info("powerdns remote backend: unix:path={}", cfg.unixSocket());
                     yield unix;
                 }
@@ -198,13 +199,14 @@ public final class Service implements AutoCloseable {
         }
     }
 
-    private RemoteBackend remoteBackend(BucketDnsConfig cfg, String frontend) {
-        return new RemoteBackend(authority, cfg.debug(), frontend);
+    /** How stale the catalog may be before the instance is not ready; null for the file source, which cannot go stale. */
+    private static Duration maxStaleness(BucketDnsConfig cfg) {
+        return cfg.catalog().source() == BucketDnsConfig.Source.FILE ? null : cfg.catalog().maxStaleness();
     }
 
     /** The PowerDNS remote-backend protocol over this service's authority, for a transport named {@code frontend}. */
     public RemoteBackend remoteBackend(String frontend) {
-        return remoteBackend(config, frontend);
+        return new RemoteBackend(authority, frontend);
     }
 
     private Metrics metrics() {

@@ -1,6 +1,8 @@
 package io.bucketdns.cli;
 
 import io.bucketdns.Service;
+import io.bucketdns.config.BucketDnsConfig;
+import io.bucketdns.ops.Logging;
 import io.bucketdns.pdns.LineProtocol;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -27,7 +29,9 @@ final class PipeCommand implements Callable<Integer> {
         OutputStream replies = new FileOutputStream(FileDescriptor.out);
         // a stray print from any library would corrupt the protocol: stdout belongs to the replies alone
         System.setOut(System.err);
-        try (Service service = Service.loadCatalog(config.load())) {
+        BucketDnsConfig cfg = config.load();
+        Logging.configure(cfg.ops().jsonLogs(), cfg.debug());
+        try (Service service = Service.loadCatalog(cfg)) {
             LineProtocol.serve(System.in, replies, service.remoteBackend("pipe"));
         }
         return 0;

@@ -35,17 +35,17 @@ public final class RemoteBackend {
     private static final JsonFactory JSON = new JsonFactory();
 
     private final Authority authority;
-    private final boolean debug;
     private final String frontend;
 
     /**
+     * Every call is logged at DEBUG, which the seed's {@code debug = true} switches on (and a reload
+     * off again).
+     *
      * @param authority the zones, rules and catalog in force
-     * @param debug log every call
      * @param frontend the transport's name for metrics and logs: http, unix or pipe
      */
-    public RemoteBackend(Authority authority, boolean debug, String frontend) {
+    public RemoteBackend(Authority authority, String frontend) {
         this.authority = authority;
-        this.debug = debug;
         this.frontend = frontend;
     }
 
@@ -68,8 +68,8 @@ public final class RemoteBackend {
                 case "list" -> list(text(parameters, "zonename"));
                 default -> failure("bucketdns does not implement method '" + printable(method) + "'");
             };
-            if (debug) {
-                LOG.debug("pdns {} {} -> {}", method, parameters, new String(reply, StandardCharsets.UTF_8));
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("pdns {} {} {} -> {}", frontend, method, parameters, new String(reply, StandardCharsets.UTF_8));
             }
             return reply;
         } catch (RuntimeException e) {

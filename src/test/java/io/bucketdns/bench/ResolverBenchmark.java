@@ -76,7 +76,7 @@ public class ResolverBenchmark {
         resolver = new Resolver(List.of(zone));
         LiveCatalog live = new LiveCatalog();
         live.replace(catalog);
-        backend = new RemoteBackend(LiveAuthority.of(List.of(zone), live), false, "http");
+        backend = new RemoteBackend(LiveAuthority.of(List.of(zone), live), "http");
     }
 
     private int next() {

@@ -9,6 +9,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -116,8 +117,8 @@ class ReloadE2ETest {
             }
         });
         try {
-            // SIGHUP with a good config: the eu zonegroup moves to a new host name
-            Files.writeString(conf, config(dnsPort, opsPort, "eu-central.example.eu", "60"));
+            // SIGHUP with a good config: the eu zonegroup moves to a new host name, and logs turn to JSON
+            Files.writeString(conf, config(dnsPort, opsPort, "eu-central.example.eu", "60") + "log_format = json\n");
             signalHup(bucketdns.pid());
             assertThat(Ports.await(5, () -> "60 foo.eu-central.example.eu.".equals(last.get())))
                     .as("new answer after SIGHUP; log:\n%s", read(log)).isTrue();
@@ -125,10 +126,12 @@ class ReloadE2ETest {
             // SIGHUP with a bad config: refused, one clear line, the running config keeps answering
             Files.writeString(conf, config(dnsPort, opsPort, "eu-central.example.eu", "soon"));
             signalHup(bucketdns.pid());
-            assertThat(Ports.await(5, () -> read(log).contains("reload refused: " + conf + ":4: [powerdns] dns_default_ttl: 'soon'")))
+            // the log is JSON by now, which escapes the slashes of the file name
+            assertThat(Ports.await(5, () -> lastLine(log, "reload refused: ").contains("rgw-pdns.conf:4: [powerdns] dns_default_ttl: 'soon'")))
                     .as("refusal logged; log:\n%s", read(log)).isTrue();
             assertThat(bucketdns.isAlive()).isTrue();
             assertThat(last.get()).isEqualTo("60 foo.eu-central.example.eu.");
+            assertThat(lastLine(log, "reload refused")).as("logged in the format the last good reload chose").startsWith("{");
 
             // bucketdns reload, through the ops port, with a good config again: a new TTL
             Files.writeString(conf, config(dnsPort, opsPort, "eu-central.example.eu", "30"));
@@ -138,6 +141,7 @@ class ReloadE2ETest {
             assertThat(cli.execute("reload", "--config", conf.toString())).isZero();
             assertThat(out.toString()).startsWith("reloaded: zones [o.example.com]; listeners unchanged");
             assertThat(Ports.await(5, () -> "30 foo.eu-central.example.eu.".equals(last.get()))).isTrue();
+            assertThat(lastLine(log, "reload: config")).as("and back to plain text").doesNotStartWith("{").contains("INFO");
 
             // a config that parses but whose new catalog cannot load: refused by the service itself
             Files.writeString(dir.resolve("buckets2.txt"), "foo mars\n");
@@ -159,6 +163,11 @@ class ReloadE2ETest {
 
     private static void signalHup(long pid) throws IOException, InterruptedException {
         assertThat(new ProcessBuilder("kill", "-HUP", Long.toString(pid)).start().waitFor()).isZero();
+    }
+
+    private static String lastLine(Path log, String containing) {
+        List<String> lines = read(log).lines().filter(l -> l.contains(containing)).toList();
+        return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
     }
 
     private static String read(Path log) {

@@ -37,7 +37,7 @@ class HttpConnectorPostTest {
         Zonegroup eu = new Zonegroup("eu", "o.example.eu");
         LiveCatalog catalog = new LiveCatalog();
         catalog.replace(Catalog.of(Map.of("eu", eu), eu, Map.of("foo", "eu"), 0));
-        RemoteBackend backend = new RemoteBackend(LiveAuthority.of(List.of(zone), catalog), false, "http");
+        RemoteBackend backend = new RemoteBackend(LiveAuthority.of(List.of(zone), catalog), "http");
         connector = HttpConnector.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), backend);
     }
 

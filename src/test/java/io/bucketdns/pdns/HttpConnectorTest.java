@@ -30,7 +30,7 @@ class HttpConnectorTest {
 
     @BeforeAll
     static void start() throws IOException {
-        RemoteBackend backend = new RemoteBackend(LiveAuthority.of(List.of(Fixtures.ZONE), Fixtures.liveCatalog()), false, "http");
+        RemoteBackend backend = new RemoteBackend(LiveAuthority.of(List.of(Fixtures.ZONE), Fixtures.liveCatalog()), "http");
         connector = HttpConnector.start(new InetSocketAddress("127.0.0.1", 0), backend);
         base = "http://127.0.0.1:" + connector.address().getPort();
     }

@@ -71,6 +71,6 @@ class LineProtocolTest {
         Zonegroup eu = new Zonegroup("eu", "o.example.eu");
         LiveCatalog catalog = new LiveCatalog();
         catalog.replace(Catalog.of(Map.of("eu", eu), eu, Map.of("foo", "eu"), 0));
-        return new RemoteBackend(LiveAuthority.of(List.of(zone), catalog), false, "unix");
+        return new RemoteBackend(LiveAuthority.of(List.of(zone), catalog), "unix");
     }
 }

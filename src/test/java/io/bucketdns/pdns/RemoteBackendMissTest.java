@@ -27,7 +27,7 @@ class RemoteBackendMissTest {
         Zonegroup eu = new Zonegroup("eu", "o.example.eu");
         LiveCatalog live = new LiveCatalog();
         live.replace(Catalog.of(Map.of("eu", eu), eu, Map.of("known", "eu"), 0));
-        backend = new RemoteBackend(LiveAuthority.of(zones, live, misses::add, QueryObserver.NONE), false, "http");
+        backend = new RemoteBackend(LiveAuthority.of(zones, live, misses::add, QueryObserver.NONE), "http");
     }
 
     @Test

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /** The remote-backend methods, as PowerDNS 4.7 calls them, and the JSON it gets back. */
 class RemoteBackendTest {
     static final ObjectMapper JSON = new ObjectMapper();
-    final RemoteBackend backend = new RemoteBackend(LiveAuthority.of(List.of(Fixtures.ZONE), Fixtures.liveCatalog()), false, "http");
+    final RemoteBackend backend = new RemoteBackend(LiveAuthority.of(List.of(Fixtures.ZONE), Fixtures.liveCatalog()), "http");
 
     String call(String method, String parameters) throws IOException {
         return new String(backend.handle(method, JSON.readTree(parameters)), java.nio.charset.StandardCharsets.UTF_8);
