@@ -38,13 +38,30 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public final class RgwLab implements ExtensionContext.Store.CloseableResource {
     private static final Path SCRIPT = Path.of("scripts/rgw-lab").toAbsolutePath();
-    private static final Map<String, String> SETTINGS = Map.of(
-            "RGWLAB_RUN", "/tmp/bucketdns-rgw-e2e",
-            "RGWLAB_EU_ADDR", "127.0.0.21:8000",
-            "RGWLAB_US_ADDR", "127.0.0.22:8000",
-            "RGWLAB_MON_ADDR", "127.0.0.1:3390");
+    private static final Map<String, String> SETTINGS = settings(labSlot());
     private static final Pattern EXPORT = Pattern.compile("(\\w+)=(?:'([^']*)'|(\\S*))");
     private static final List<String> ZONEGROUPS = List.of("eu", "us");
+
+    /**
+     * Which lab this run uses: {@code BUCKETDNS_LAB_SLOT} (default 0). Runs on one machine with
+     * different slots (several work trees at once) get their own run dir, addresses and mon port.
+     */
+    static int labSlot() {
+        String slot = System.getenv().getOrDefault("BUCKETDNS_LAB_SLOT", "0");
+        int s = Integer.parseInt(slot.isBlank() ? "0" : slot.trim());
+        if (s < 0 || s > 9) {
+            throw new IllegalArgumentException("BUCKETDNS_LAB_SLOT must be 0 to 9, not " + slot);
+        }
+        return s;
+    }
+
+    static Map<String, String> settings(int slot) {
+        return Map.of(
+                "RGWLAB_RUN", slot == 0 ? "/tmp/bucketdns-rgw-e2e" : "/tmp/bucketdns-rgw-e2e-" + slot,
+                "RGWLAB_EU_ADDR", "127.0." + slot + ".21:8000",
+                "RGWLAB_US_ADDR", "127.0." + slot + ".22:8000",
+                "RGWLAB_MON_ADDR", "127.0.0.1:" + (3390 + slot));
+    }
 
     private final Map<String, String> env;
     private final Thread shutdownHook = new Thread(this::stop, "rgw-lab-stop");
