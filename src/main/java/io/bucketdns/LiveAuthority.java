@@ -58,6 +58,8 @@ public final class LiveAuthority implements Authority {
         Answer a = s.resolver().resolve(s.catalog().current(), qname, qtype);
         if (a.outcome().isMiss()) {
             s.misses().onMiss(a.bucket());
+        } else if (a.outcome() == Answer.Outcome.BUCKET) {
+            s.misses().onKnown(a.bucket());
         }
         return a;
     }

@@ -10,4 +10,12 @@ package io.bucketdns.catalog;
 public interface MissListener {
     /** @param bucket the lowercase bucket name asked for */
     void onMiss(String bucket);
+
+    /**
+     * Told about known buckets asked for, so that a source can check sooner whether they still
+     * exist. Must return at once; the default ignores them.
+     *
+     * @param bucket the lowercase bucket name asked for
+     */
+    default void onKnown(String bucket) {}
 }

@@ -103,7 +103,10 @@ public record BucketDnsConfig(
      * @param missLookupsPerSecond how many unknown buckets per second the rgw source may look up in
      *     RGW on demand; 0 for none
      * @param relistInterval how often the rgw source lists every bucket again, as a safety net
-     *     beside the metadata log
+     *     beside the metadata log (the wait runs from the end of one to the start of the next)
+     * @param logSweep how long the rgw source takes to read every shard of the metadata log once
+     *     while nothing asks for more: the trade-off between idle requests to RGW and how soon a
+     *     change nobody asks about is seen
      */
     public record CatalogSettings(
             Source source,
@@ -112,5 +115,6 @@ public record BucketDnsConfig(
             Path snapshot,
             Duration maxStaleness,
             int missLookupsPerSecond,
-            Duration relistInterval) {}
+            Duration relistInterval,
+            Duration logSweep) {}
 }

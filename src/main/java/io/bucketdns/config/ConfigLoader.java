@@ -57,7 +57,7 @@ public final class ConfigLoader {
             "powerdns", Set.of("listen_addr", "listen_port", "dns_zone", "dns_soa_record", "dns_soa_ttl", "dns_default_ttl",
                     "rgw_endpoint", "rgw_admin_entry", "rgw_access_key", "rgw_secret_key", "rgw_signature", "debug", "unix_socket"),
             "catalog", Set.of("source", "file", "unknown_bucket", "default_zonegroup", "snapshot", "max_staleness",
-                    "miss_lookups_per_second", "relist_interval"),
+                    "miss_lookups_per_second", "relist_interval", "log_sweep"),
             "dns", Set.of("listen", "ns", "a", "aaaa"),
             "ops", Set.of("listen", "log_format", "query_log_sample"));
     /** Defaults of bucketdns's own keys that are not empty. */
@@ -336,12 +336,17 @@ public final class ConfigLoader {
                     : integer("catalog", "miss_lookups_per_second", 0, 10_000, "a rate such as 20 (0 turns on-demand look-ups off)");
             Duration relist = duration("catalog", "relist_interval", Duration.ofHours(1));
             if (relist.compareTo(Duration.ofMinutes(1)) < 0) {
-                throw error("catalog", "relist_interval", "a full re-list every " + relist.toSeconds() + " s would keep RGW busy",
+                throw error("catalog", "relist_interval", "a re-list every " + relist.toSeconds() + " s would keep RGW busy",
                         "use 1m or more (the metadata log carries changes in between), e.g. relist_interval = 1h");
+            }
+            Duration sweep = duration("catalog", "log_sweep", Duration.ofSeconds(40));
+            if (sweep.compareTo(Duration.ofMillis(640)) < 0 || sweep.compareTo(Duration.ofHours(1)) > 0) {
+                throw error("catalog", "log_sweep", "'" + get("catalog", "log_sweep") + "' is out of range",
+                        "use 1s to 1h: the time to read every metadata-log shard once (40s costs RGW 1.6 requests a second)");
             }
             String def = get("catalog", "default_zonegroup");
             return new BucketDnsConfig.CatalogSettings(source, bucketFile, def.isEmpty() ? null : def, snapshot, maxStaleness,
-                    missLookups, relist);
+                    missLookups, relist, sweep);
         }
 
         /** A path as written in the config: relative ones are taken from the config file's directory. */

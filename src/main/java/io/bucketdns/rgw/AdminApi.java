@@ -18,7 +18,7 @@ import java.util.Optional;
  * <p>The parsing methods are static and take the JSON as RGW sends it, so that they are tested on
  * answers recorded from a real gateway.
  */
-final class AdminApi {
+final class AdminApi implements AdminOps {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One page of bucket names; {@code nextMarker} continues the listing when {@code truncated}. */
@@ -55,9 +55,25 @@ final class AdminApi {
     record MdlogPage(List<MdlogEntry> entries, String marker, boolean truncated, String endpoint) {}
 
     private final AdminHttp http;
+    private final AdminHttp.Route route;
 
     AdminApi(AdminHttp http) {
+        this(http, AdminHttp.Route.ANY);
+    }
+
+    private AdminApi(AdminHttp http, AdminHttp.Route route) {
         this.http = http;
+        this.route = route;
+    }
+
+    @Override
+    public AdminApi pinnedTo(List<String> endpoints) {
+        return new AdminApi(http, new AdminHttp.Route(List.copyOf(endpoints), false));
+    }
+
+    @Override
+    public AdminApi spread(List<String> endpoints) {
+        return new AdminApi(http, new AdminHttp.Route(List.copyOf(endpoints), true));
     }
 
     AdminHttp http() {
@@ -65,12 +81,14 @@ final class AdminApi {
     }
 
     /** {@code GET /admin/config?type=zonegroup-map}: every zonegroup of the period. */
-    ZonegroupMap zonegroupMap() {
+    @Override
+    public ZonegroupMap zonegroupMap() {
         return ZonegroupMap.parse(json(ok("config", query("type", "zonegroup-map"))));
     }
 
     /** {@code GET /admin/metadata/bucket}: one page of bucket names, after {@code marker} (null at first). */
-    BucketPage listBuckets(String marker, int maxEntries) {
+    @Override
+    public BucketPage listBuckets(String marker, int maxEntries) {
         Map<String, String> q = query("max-entries", Integer.toString(maxEntries));
         if (marker != null) {
             q.put("marker", marker);
@@ -95,7 +113,8 @@ final class AdminApi {
      * @return the zonegroup id ({@code ""} for buckets older than multisite); empty when the bucket
      *     does not exist
      */
-    Optional<String> locate(String bucket) {
+    @Override
+    public Optional<String> locate(String bucket) {
         Optional<String> id = bucketId(bucket);
         return id.isEmpty() ? Optional.empty() : instanceZonegroup(bucket, id.get());
     }
@@ -104,7 +123,8 @@ final class AdminApi {
      * {@code GET /admin/log?type=metadata&info} for the shard count, and {@code GET /admin/realm}
      * for the period: the former names the oldest period with a log, not the current one.
      */
-    MdlogInfo mdlogInfo() {
+    @Override
+    public MdlogInfo mdlogInfo() {
         Map<String, String> q = query("type", "metadata");
         q.put("info", null);
         AdminHttp.Reply r = ok("log", q);
@@ -114,7 +134,8 @@ final class AdminApi {
     }
 
     /** {@code GET /admin/log?type=metadata&id=SHARD&info}: where following a shard starts. */
-    ShardMarker shardMarker(int shard) {
+    @Override
+    public ShardMarker shardMarker(int shard) {
         Map<String, String> q = query("type", "metadata");
         q.put("id", Integer.toString(shard));
         q.put("info", null);
@@ -123,7 +144,8 @@ final class AdminApi {
     }
 
     /** Entries of a shard after {@code marker} ({@code ""} for the start). */
-    MdlogPage mdlogEntries(int shard, String marker, int maxEntries) {
+    @Override
+    public MdlogPage mdlogEntries(int shard, String marker, int maxEntries) {
         Map<String, String> q = query("type", "metadata");
         q.put("id", Integer.toString(shard));
         if (!marker.isEmpty()) {
@@ -200,7 +222,7 @@ final class AdminApi {
     }
 
     private Optional<JsonNode> found(String resource, Map<String, String> query) {
-        AdminHttp.Reply r = http.get(resource, query);
+        AdminHttp.Reply r = http.get(resource, query, route);
         if (r.status() == 404) {
             return Optional.empty();
         }
@@ -208,7 +230,7 @@ final class AdminApi {
     }
 
     private AdminHttp.Reply ok(String resource, Map<String, String> query) {
-        return check(resource, http.get(resource, query));
+        return check(resource, http.get(resource, query, route));
     }
 
     /** The reply when it is a success, else an exception saying what to fix. */

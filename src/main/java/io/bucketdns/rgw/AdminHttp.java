@@ -73,6 +73,7 @@ final class AdminHttp implements AutoCloseable {
     private final boolean closeConnections;
     private volatile List<String> endpoints;
     private final Map<String, Long> downUntil = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong rotation = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * @param endpoints base URLs ({@code scheme://host[:port]}), in preference order
@@ -139,13 +140,31 @@ final class AdminHttp implements AutoCloseable {
      * @throws RgwException (unreachable) when no endpoint answered in any round
      */
     Reply get(String resource, Map<String, String> query) {
+        return get(resource, query, Route.ANY);
+    }
+
+    /**
+     * Which endpoints a request may use.
+     *
+     * @param only these endpoints only (a zone's metadata log is read from that zone's gateways);
+     *     null for the configured ones
+     * @param spread start each request at the next endpoint, so that many requests share the load
+     *     (every zone of the realm serves the same metadata)
+     */
+    record Route(List<String> only, boolean spread) {
+        static final Route ANY = new Route(null, false);
+    }
+
+    /** {@link #get(String, Map)} along a {@link Route}. */
+    Reply get(String resource, Map<String, String> query, Route route) {
         String target = adminPath + resource + queryString(query);
+        List<String> candidates = route.only() != null ? route.only() : endpoints;
         IOException last = null;
         for (int round = 0; round < timing.rounds(); round++) {
             if (round > 0) {
                 pause(timing.backoff().multipliedBy(1L << (round - 1)));
             }
-            for (String endpoint : ordered()) {
+            for (String endpoint : ordered(candidates, route.spread())) {
                 try {
                     Reply r = send(endpoint, target);
                     if (r.status() < 500) {
@@ -159,7 +178,7 @@ final class AdminHttp implements AutoCloseable {
                 markDown(endpoint, last);
             }
         }
-        throw new RgwException("GET " + target + ": no RGW endpoint answered (" + endpoints + "; last error: " + describe(last) + ")",
+        throw new RgwException("GET " + target + ": no RGW endpoint answered (" + candidates + "; last error: " + describe(last) + ")",
                 0, "", last);
     }
 
@@ -190,12 +209,14 @@ final class AdminHttp implements AutoCloseable {
         }
     }
 
-    /** Endpoints in preference order, those marked down last. */
-    private List<String> ordered() {
+    /** Endpoints in preference order (rotated by one per request when spreading), those marked down last. */
+    private List<String> ordered(List<String> candidates, boolean spread) {
         long now = System.nanoTime();
         List<String> up = new ArrayList<>();
         List<String> down = new ArrayList<>();
-        for (String e : endpoints) {
+        int start = spread ? (int) Math.floorMod(rotation.getAndIncrement(), (long) candidates.size()) : 0;
+        for (int i = 0; i < candidates.size(); i++) {
+            String e = candidates.get((start + i) % candidates.size());
             Long until = downUntil.get(e);
             (until != null && until - now > 0 ? down : up).add(e);
         }

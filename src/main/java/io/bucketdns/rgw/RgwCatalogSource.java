@@ -2,7 +2,6 @@ package io.bucketdns.rgw;
 
 import io.bucketdns.catalog.Catalog;
 import io.bucketdns.catalog.CatalogException;
-import io.bucketdns.file.CatalogSnapshot;
 import io.bucketdns.catalog.CatalogSource;
 import io.bucketdns.catalog.CatalogWriter;
 import io.bucketdns.catalog.LiveCatalog;
@@ -10,98 +9,113 @@ import io.bucketdns.catalog.Zonegroup;
 import io.bucketdns.config.BucketDnsConfig;
 import io.bucketdns.dns.BucketName;
 import io.bucketdns.dns.Zone;
+import io.bucketdns.file.CatalogSnapshot;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The catalog from the RGW Admin Ops API: a full load of every bucket, then the metadata log.
+ * The catalog from the RGW Admin Ops API. It produces events for the {@link CatalogWriter} and
+ * never writes the catalog itself:
  *
  * <ul>
- *   <li><b>Start</b>: every bucket is listed ({@link FullLoad}); the start waits for that and
- *       fails when RGW cannot be reached. With an on-disk snapshot, the snapshot is put in force
- *       instead, so DNS answers at once (RGW down or not), and the listing runs in the
- *       background, retried until it succeeds.
- *   <li><b>Changes</b>: the metadata log is read every {@link Timing#poll} ({@link
- *       MetadataLogFollower}); each bucket named in it is read again, which decides whether it
- *       exists and where. A new period, a failover to another zone's log, or a gap in following
- *       long enough for the log to have been trimmed, start a full load instead.
- *   <li><b>Safety net</b>: a full load every {@code [catalog] relist_interval}; the zonegroup map
- *       is read again every {@link Timing#mapRefresh}.
- *   <li><b>Misses</b>: unknown buckets asked for are looked up on demand ({@link MissLookups}).
- *   <li><b>RGW unreachable</b>: the last catalog stays in force; staleness is logged.
+ *   <li><b>Reconciliations</b> ({@link Reconciler}): the first load, a resumed one after a
+ *       restart, the periodic safety net ({@code [catalog] relist_interval}), and what follows a
+ *       period change or a gap in following longer than RGW keeps its log. One at a time, on
+ *       {@code rgw-load}.
+ *   <li><b>The metadata log</b> ({@link MetadataLogFollower}, {@link ShardSchedule}), read on
+ *       {@code rgw-follow} from the metadata master zone's gateways (every bucket change is made
+ *       there first). While they are down nothing can change buckets, so following waits for them
+ *       instead of moving to another zone's log, and a restart of the master's radosgw costs no
+ *       reload at all. Gateways of other zones serve reconciliations and look-ups.
+ *   <li><b>On-demand look-ups</b> ({@link MissLookups}) of unknown names asked for.
+ *   <li><b>Upkeep</b> on {@code rgw-upkeep}: the zonegroup map every {@link Timing#mapRefresh},
+ *       and the snapshot on disk (catalog, log position, reconciliation checkpoint) when it
+ *       changed, or touched when an idle sweep confirmed it is still current.
  * </ul>
  *
- * <p>A full load captures the log's position before listing and, once done, rewinds following to
- * it: changes made while listing are read again from the log, whichever came first.
- *
- * <p>Two background threads: {@code rgw-follow} for the log, {@code rgw-load} for full loads,
- * zonegroup-map refreshes and snapshot writes (one after the other, so never two loads at once).
+ * <p>A restart with a snapshot answers at once and follows the log at once from the position
+ * saved with it (a first pass reads every shard); a snapshot older than RGW keeps its log, or of
+ * another period, is reconciled as well.
  */
 public final class RgwCatalogSource implements CatalogSource {
-    /** Look-ups in flight per activity (full load, log round): a steady, bounded load on RGW. */
+    /** Look-ups in flight per activity (reconciliation, log round): a steady, bounded load on RGW. */
     static final int IN_FLIGHT = 8;
+    /** Mark: the metadata-log position the catalog is current with. */
+    static final String POSITION = "rgw.mdlog";
     private static final Logger LOG = LoggerFactory.getLogger(RgwCatalogSource.class);
 
     /**
      * When background work happens.
      *
-     * @param poll between two reads of the metadata log
-     * @param periodCheck between two checks that the log's period is unchanged
+     * @param hotFor a shard that had entries is read at every tick for this long
+     * @param fresh a question for a known bucket reads its shard when it was read longer ago
      * @param mapRefresh between two reads of the zonegroup map
-     * @param snapshotEvery at most one snapshot write per this interval
-     * @param retryLoad between two attempts of a failed full load
-     * @param followGap a pause in following longer than this may have missed trimmed entries: full load
+     * @param snapshotEvery at most one snapshot write per this interval (more when writes take long)
+     * @param firstBackoff the first wait before retrying a failed reconciliation page
+     * @param trimHorizon a position older than this may have lost entries to RGW's log trimming
      * @param staleReport between two log lines about RGW still being unreachable
+     * @param startWait how long start waits for a first load before answering from a partial catalog
      */
-    record Timing(
-            Duration poll, Duration periodCheck, Duration mapRefresh, Duration snapshotEvery, Duration retryLoad,
-            Duration followGap, Duration staleReport) {
-        static final Timing DEFAULT = new Timing(Duration.ofMillis(500), Duration.ofSeconds(10), Duration.ofMinutes(1),
-                Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofMinutes(1));
+    record Timing(Duration hotFor, Duration fresh, Duration mapRefresh, Duration snapshotEvery, Duration firstBackoff,
+            Duration trimHorizon, Duration staleReport, Duration startWait) {
+        static final Timing DEFAULT = new Timing(Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofMinutes(1),
+                Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(15), Duration.ofMinutes(1), Duration.ofSeconds(30));
     }
 
     private final BucketDnsConfig.CatalogSettings settings;
     private final Map<String, String> hostnameOverrides;
     private final Set<String> globalZones;
     private final AdminApi api;
-    private final MetadataLogFollower follower;
+    private final MetadataLogFollower follower = new MetadataLogFollower(IN_FLIGHT);
     private final Timing timing;
-    private Staleness staleness;
-    private final Object lock = new Object();
-    /** A full load is queued or running: a second request then is the same load. */
-    private final AtomicBoolean loading = new AtomicBoolean();
     private final ScheduledExecutorService followThread = singleThread("rgw-follow");
     private final ScheduledExecutorService loadThread = singleThread("rgw-load");
+    private final ScheduledExecutorService upkeepThread = singleThread("rgw-upkeep");
+    /** The reconciliation queued or running, if any: a second request then is the same one. */
+    private final AtomicReference<CompletableFuture<Void>> reconciling = new AtomicReference<>();
 
+    private Staleness staleness;
     private CatalogWriter writer;
     private LiveCatalog target;
+    private Reconciler reconciler;
     private volatile ZonegroupMap map;
     private volatile MissLookups misses;
-    private volatile boolean snapshotDirty;
-    private volatile long lastLoadAttempt = System.nanoTime();
-    private long lastPeriodCheck = System.nanoTime();
+    private volatile ShardSchedule schedule;
     private boolean warnedNoMasterEndpoint;
-    /** Where following stands; null until a full load succeeded, and after a reason to start over. Guarded by lock. */
+
+    // Owned by rgw-follow.
     private MetadataLogFollower.Position position;
-    /** Counts full loads, so that a log round that overlapped one does not overwrite its position. Guarded by lock. */
-    private long generation;
+    private String resync;
+    private Instant failingSince;
+    private long lastPeriodCheck = System.nanoTime();
+
+    // Owned by rgw-upkeep.
+    private long writtenSequence = -1;
+    private String writtenPosition;
+    private long lastWriteNanos;
+    private long writeCostNanos;
 
     /** A source for the configured endpoints, keys and catalog settings. */
     public RgwCatalogSource(BucketDnsConfig config) {
@@ -123,7 +137,6 @@ public final class RgwCatalogSource implements CatalogSource {
         this.globalZones = config.zones().stream().map(Zone::name).collect(Collectors.toUnmodifiableSet());
         this.api = new AdminApi(new AdminHttp(endpoints(config.rgw()), config.rgw().adminEntry(), RequestSigner.of(config.rgw()), httpTiming,
                 calls));
-        this.follower = new MetadataLogFollower(api, IN_FLIGHT);
         this.timing = timing;
     }
 
@@ -142,30 +155,69 @@ public final class RgwCatalogSource implements CatalogSource {
     @Override
     public void start(CatalogWriter writer) {
         this.writer = writer;
-        LiveCatalog live = writer.live();
-        this.target = live;
-        this.staleness = new Staleness(settings.maxStaleness(), timing.staleReport(), live.health());
-        if (loadSnapshot()) {
-            requestLoad("start"); // answering already: ten million buckets take a while to list
+        this.target = writer.live();
+        this.staleness = new Staleness(settings.maxStaleness(), timing.staleReport(), target.health());
+        this.reconciler = new Reconciler(new SpreadingOps(), writer, () -> map, this::refreshMapQuietly, staleness, IN_FLIGHT,
+                timing.firstBackoff());
+        CatalogSnapshot.Loaded snapshot = loadSnapshot();
+        if (snapshot == null) {
+            loadFirst();
         } else {
-            try {
-                fullLoad("start");
-            } catch (RgwException e) {
-                throw new CatalogException("cannot load the catalog from RGW: " + e.getMessage(), e);
-            }
+            resumeFrom(snapshot);
         }
         if (settings.missLookupsPerSecond() > 0) {
             misses = new MissLookups(settings.missLookupsPerSecond(), this::locateByName, writer);
         }
-        long poll = timing.poll().toMillis();
-        followThread.scheduleWithFixedDelay(this::followRound, poll, poll, TimeUnit.MILLISECONDS);
+        followThread.schedule(this::follow, 0, TimeUnit.MILLISECONDS);
         long relist = settings.relistInterval().toMillis();
-        loadThread.scheduleWithFixedDelay(() -> requestLoad("periodic re-list"), relist, relist, TimeUnit.MILLISECONDS);
+        loadThread.scheduleWithFixedDelay(() -> reconcile(null, "periodic re-list"), relist, relist, TimeUnit.MILLISECONDS);
         long refresh = timing.mapRefresh().toMillis();
-        loadThread.scheduleWithFixedDelay(this::refreshMap, refresh, refresh, TimeUnit.MILLISECONDS);
+        upkeepThread.scheduleWithFixedDelay(this::refreshMapQuietly, refresh, refresh, TimeUnit.MILLISECONDS);
         if (settings.snapshot() != null) {
             long every = timing.snapshotEvery().toMillis();
-            loadThread.scheduleWithFixedDelay(this::writeSnapshot, every, every, TimeUnit.MILLISECONDS);
+            upkeepThread.scheduleWithFixedDelay(this::writeSnapshot, every, every, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** No snapshot: read the map (or fail the start), take the log's position, then list every bucket. */
+    private void loadFirst() {
+        try {
+            useMap(api.zonegroupMap());
+            position = follower.capture(logOps(), map); // changes made while listing are read from the log afterwards
+        } catch (RgwException e) {
+            throw new CatalogException("cannot load the catalog from RGW: " + e.getMessage(), e);
+        }
+        schedule = new ShardSchedule(position.markers().size(), settings.logSweep(), timing.hotFor(), timing.fresh());
+        CompletableFuture<Void> load = reconcile(null, "start");
+        try {
+            load.get(timing.startWait().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.info("catalog: still loading after {}; answering meanwhile (buckets not listed yet are looked up when asked)",
+                    Staleness.describe(timing.startWait()));
+        } catch (ExecutionException e) {
+            throw new CatalogException("cannot load the catalog from RGW: " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CatalogException("interrupted while loading the catalog", e);
+        }
+    }
+
+    /** A snapshot is in force: follow the log from its position at once, and reconcile only what it cannot vouch for. */
+    private void resumeFrom(CatalogSnapshot.Loaded snapshot) {
+        MetadataLogFollower.Position saved = MetadataLogFollower.Position.decode(snapshot.marks().get(POSITION));
+        Duration age = Duration.between(snapshot.currentAsOf(), Instant.now());
+        Reconciler.Checkpoint checkpoint = Reconciler.Checkpoint.decode(snapshot.marks().get(Reconciler.CHECKPOINT));
+        if (saved == null) {
+            resync = "the snapshot has no metadata-log position";
+        } else if (age.compareTo(timing.trimHorizon()) > 0) {
+            resync = "the snapshot is " + Staleness.describe(age) + " old; RGW may have trimmed its log since";
+        } else {
+            position = saved;
+            schedule = new ShardSchedule(saved.markers().size(), settings.logSweep(), timing.hotFor(), timing.fresh());
+            schedule.all(); // whatever changed while this instance was down
+        }
+        if (checkpoint != null) {
+            reconcile(checkpoint, "resuming the interrupted load");
         }
     }
 
@@ -177,10 +229,18 @@ public final class RgwCatalogSource implements CatalogSource {
         }
     }
 
-    /** The snapshot in force at start, when one is configured and readable. */
-    private boolean loadSnapshot() {
+    @Override
+    public void onKnown(String bucket) {
+        ShardSchedule s = schedule;
+        if (s != null) {
+            s.asked(MetadataLogFollower.shardOf(bucket, s.shards()), System.nanoTime());
+        }
+    }
+
+    /** The snapshot put in force at start, when one is configured and readable. */
+    private CatalogSnapshot.Loaded loadSnapshot() {
         if (settings.snapshot() == null || !Files.exists(settings.snapshot())) {
-            return false;
+            return null;
         }
         try {
             CatalogSnapshot.Loaded s = CatalogSnapshot.read(settings.snapshot());
@@ -189,120 +249,156 @@ public final class RgwCatalogSource implements CatalogSource {
             hostnameOverrides.forEach((name, host) -> zonegroups.computeIfPresent(name, (n, z) -> new Zonegroup(n, host)));
             String def = settings.defaultZonegroup() != null ? settings.defaultZonegroup()
                     : c.defaultZonegroup() == null ? null : c.defaultZonegroup().name();
-            writer.replace(c.withZonegroups(zonegroups, zonegroups.get(def)), Map.of()).join();
-            staleness.loadedAsOf(s.writtenAt());
-            LOG.info("catalog: {} buckets from snapshot {}, written {} ago", String.format("%,d", c.size()), settings.snapshot(),
-                    Staleness.describe(Duration.between(s.writtenAt(), Instant.now())));
-            return true;
+            writer.replace(c.withZonegroups(zonegroups, zonegroups.get(def)), s.marks()).join();
+            staleness.loadedAsOf(s.currentAsOf());
+            writtenSequence = writer.sequence();
+            writtenPosition = s.marks().get(POSITION);
+            LOG.info("catalog: {} buckets from snapshot {}, current as of {} ago", String.format("%,d", c.size()), settings.snapshot(),
+                    Staleness.describe(Duration.between(s.currentAsOf(), Instant.now())));
+            return s;
         } catch (IOException | CatalogException e) {
             LOG.warn("catalog: ignoring snapshot {}: {}", settings.snapshot(), e.getMessage());
-            return false;
+            return null;
         }
     }
 
-    /** Lists every bucket and puts the result in force; the log is then followed from before the listing. */
-    private void fullLoad(String reason) {
-        lastLoadAttempt = System.nanoTime();
-        ZonegroupMap m = api.zonegroupMap();
-        Map<String, Zonegroup> zonegroups = m.targets(hostnameOverrides, globalZones);
-        Zonegroup fallback = defaultZonegroup(m, zonegroups);
-        useMap(m);
-        MetadataLogFollower.Position from = follower.capture(m);
-        LOG.info("catalog: full load ({}) from {}", reason, api.http().endpoints().get(0));
-        FullLoad.Result r = FullLoad.run(api, m, zonegroups, fallback, IN_FLIGHT);
-        synchronized (lock) {
-            writer.replace(r.buckets().build(target.current().serial()), Map.of()).join();
-            target.health().fullLoadDone();
-            position = from;
-            generation++;
+    /**
+     * Queues a reconciliation on the load thread unless one is queued or running already.
+     *
+     * @return completes when it is done (exceptionally only when the source closes first)
+     */
+    private CompletableFuture<Void> reconcile(Reconciler.Checkpoint resume, String reason) {
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        CompletableFuture<Void> running = reconciling.compareAndExchange(null, mine);
+        if (running != null) {
+            return running;
         }
-        staleness.synced(target.current());
-        snapshotDirty = true;
-        LOG.info("catalog: full load ({}): {}; zonegroups {}", reason, r.summary(), hosts(zonegroups));
+        Runnable run = () -> {
+            try {
+                if (map == null) {
+                    useMap(retryingMap());
+                }
+                Reconciler.Result r = reconciler.run(resume, reason);
+                target.health().fullLoadDone();
+                LOG.info("catalog: reconciled ({}): {}", reason, r.summary());
+                mine.complete(null);
+            } catch (RuntimeException e) {
+                if (!loadThread.isShutdown()) {
+                    LOG.error("catalog: reconciliation ({}) failed", reason, e);
+                }
+                mine.completeExceptionally(e);
+            } finally {
+                reconciling.set(null);
+            }
+        };
+        if (Thread.currentThread().getName().equals("rgw-load")) {
+            run.run(); // the periodic re-list runs on this thread already
+        } else {
+            loadThread.execute(run);
+        }
+        return mine;
     }
 
-    /** Runs a full load on the calling (load) thread, reporting instead of throwing. */
-    private void runLoad(String reason) {
+    private ZonegroupMap retryingMap() {
+        while (true) {
+            try {
+                return api.zonegroupMap();
+            } catch (RgwException e) {
+                staleness.failed(e, target.current());
+                try {
+                    Thread.sleep(timing.firstBackoff().toMillis() * 10);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new RgwException("interrupted", 0, "", ie);
+                }
+            }
+        }
+    }
+
+    /** One tick of following, then the next one is scheduled. */
+    private void follow() {
         try {
-            fullLoad(reason);
-        } catch (RgwException | CatalogException e) {
-            staleness.failed(e, target.current());
-        } catch (RuntimeException e) {
-            LOG.error("catalog: full load ({}) failed", reason, e);
-        } finally {
-            loading.set(false);
-        }
-    }
-
-    /** Queues a full load on the load thread, unless one is queued or running already. */
-    private void requestLoad(String reason) {
-        if (loading.compareAndSet(false, true)) {
-            LOG.info("catalog: full load needed: {}", reason);
-            loadThread.execute(() -> runLoad(reason));
-        }
-    }
-
-    private void followRound() {
-        MetadataLogFollower.Position from;
-        long gen;
-        synchronized (lock) {
-            from = position;
-            gen = generation;
-        }
-        if (from == null) {
-            if (System.nanoTime() - lastLoadAttempt > timing.retryLoad().toNanos()) {
-                requestLoad("no complete load from RGW yet");
-            }
-            return;
-        }
-        try {
-            if (staleness.sinceSync().compareTo(timing.followGap()) > 0) {
-                restart(gen, "following paused for " + Staleness.describe(staleness.sinceSync()) + "; the log may have been trimmed meanwhile");
-                return;
-            }
-            if (System.nanoTime() - lastPeriodCheck > timing.periodCheck().toNanos()) {
-                lastPeriodCheck = System.nanoTime();
-                String outdated = follower.outdated(from);
-                if (outdated != null) {
-                    restart(gen, outdated);
-                    return;
-                }
-            }
-            MetadataLogFollower.Round round = follower.poll(map, from);
-            if (round.resync() != null) {
-                restart(gen, round.resync());
-                return;
-            }
-            long asOf = writer.sequence();
-            Map<String, String> changes = locateAll(round.buckets());
-            synchronized (lock) {
-                if (!changes.isEmpty()) {
-                    writer.observe(changes, asOf, Map.of()).join();
-                }
-                if (generation == gen) {
-                    position = round.next();
-                }
-            }
-            staleness.synced(target.current());
-            if (!changes.isEmpty()) {
-                snapshotDirty = true;
-                LOG.info("catalog: {}", describe(changes));
-            }
+            followOnce();
         } catch (RgwException e) {
+            if (failingSince == null) {
+                failingSince = Instant.now();
+            }
             staleness.failed(e, target.current());
         } catch (RuntimeException e) {
             LOG.error("catalog: reading the metadata log failed", e);
+        } finally {
+            if (!followThread.isShutdown()) {
+                ShardSchedule s = schedule;
+                long next = s == null ? ShardSchedule.WAKE.toMillis() : s.wake().toMillis();
+                followThread.schedule(this::follow, Math.max(1, next), TimeUnit.MILLISECONDS);
+            }
         }
     }
 
-    /** Stops following until a full load has a new position. */
-    private void restart(long gen, String why) {
-        synchronized (lock) {
-            if (generation == gen) {
-                position = null;
+    private void followOnce() {
+        if (map == null) {
+            useMap(api.zonegroupMap());
+        }
+        if (resync != null) {
+            String why = resync;
+            position = follower.capture(logOps(), map);
+            schedule = new ShardSchedule(position.markers().size(), settings.logSweep(), timing.hotFor(), timing.fresh());
+            resync = null;
+            reconcile(null, why);
+            return;
+        }
+        if (position == null) {
+            return; // the first load's capture failed: loadFirst threw, nothing to follow
+        }
+        ShardSchedule s = schedule;
+        long now = System.nanoTime();
+        if (now - lastPeriodCheck > settings.logSweep().toNanos()) { // once per sweep
+            lastPeriodCheck = now;
+            String outdated = MetadataLogFollower.outdated(position, logOps().mdlogInfo());
+            if (outdated != null) {
+                resync = outdated;
+                return;
             }
         }
-        requestLoad(why);
+        List<Integer> due = s.due(now);
+        if (due.isEmpty()) {
+            return;
+        }
+        MetadataLogFollower.Round round = follower.read(logOps(), map, position, due);
+        if (round.resync() != null) {
+            resync = round.resync();
+            return;
+        }
+        long asOf = writer.sequence();
+        Map<String, String> changes = locateAll(round.buckets());
+        boolean moved = !round.next().equals(position);
+        if (!changes.isEmpty() || moved) {
+            writer.observe(changes, asOf, moved ? Map.of(POSITION, round.next().encode()) : Map.of()).join();
+        }
+        position = round.next();
+        s.read(due, round.active(), now);
+        if (failingSince != null) {
+            Duration paused = Duration.between(failingSince, Instant.now());
+            failingSince = null;
+            s.all(); // catch up with what changed while RGW did not answer
+            if (paused.compareTo(timing.trimHorizon()) > 0) {
+                reconcile(null, "following paused for " + Staleness.describe(paused) + "; the log may have been trimmed meanwhile");
+            }
+        }
+        staleness.synced(target.current());
+        if (!changes.isEmpty()) {
+            LOG.info("catalog: {}", describe(changes));
+        }
+    }
+
+    /**
+     * Where the metadata log is read: the configured gateways of the metadata master zone, whose
+     * log has every change first; all configured gateways when none of them is in that zone.
+     */
+    private AdminOps logOps() {
+        List<String> master = map.metadataMasterEndpoints();
+        List<String> mine = api.http().endpoints().stream().filter(master::contains).toList();
+        return mine.isEmpty() ? api : api.pinnedTo(mine);
     }
 
     /** Where each bucket is now: its zonegroup's name, or null when it no longer exists. */
@@ -313,7 +409,7 @@ public final class RgwCatalogSource implements CatalogSource {
         }
         List<Optional<String>> ids = Fanout.map(names, IN_FLIGHT, api::locate);
         if (ids.stream().flatMap(Optional::stream).anyMatch(id -> map.nameOf(id) == null)) {
-            refreshMap(); // a zonegroup created since the map was read
+            refreshMapQuietly(); // a zonegroup created since the map was read
         }
         Map<String, String> out = new HashMap<>();
         for (int i = 0; i < names.size(); i++) {
@@ -333,32 +429,82 @@ public final class RgwCatalogSource implements CatalogSource {
         return api.locate(bucket).map(map::nameOf);
     }
 
-    /** Reads the zonegroup map again and puts changed hosts (or default) in force at once. */
-    private void refreshMap() {
+    /** Reads the zonegroup map again and hands changed hosts (or default) to the writer. */
+    private void refreshMapQuietly() {
         try {
-            ZonegroupMap m = api.zonegroupMap();
-            Map<String, Zonegroup> zonegroups = m.targets(hostnameOverrides, globalZones);
-            Zonegroup fallback = defaultZonegroup(m, zonegroups);
-            useMap(m);
-            Catalog current = target.current();
-            if (!current.zonegroups().equals(zonegroups) || !Objects.equals(current.defaultZonegroup(), fallback)) {
-                writer.zonegroups(zonegroups, fallback).join();
-                LOG.info("catalog: zonegroups now {}", hosts(zonegroups));
-            }
+            useMap(api.zonegroupMap());
         } catch (RgwException | CatalogException e) {
             LOG.warn("catalog: zonegroup map not refreshed: {}", e.getMessage());
         }
     }
 
-    /** Uses a zonegroup map for naming zonegroups, and its metadata master's endpoints first. */
+    /** Uses a zonegroup map for naming zonegroups, and puts its hosts and default in force. */
     private void useMap(ZonegroupMap m) {
+        Map<String, Zonegroup> zonegroups = m.targets(hostnameOverrides, globalZones);
+        Zonegroup fallback = defaultZonegroup(m, zonegroups);
         map = m;
+        Catalog current = target.current();
+        if (!current.zonegroups().equals(zonegroups) || !Objects.equals(current.defaultZonegroup(), fallback)) {
+            writer.zonegroups(zonegroups, fallback).join();
+            LOG.info("catalog: zonegroups {}", hosts(zonegroups));
+        }
         List<String> master = m.metadataMasterEndpoints();
-        api.http().prefer(master);
         if (!warnedNoMasterEndpoint && api.http().endpoints().stream().noneMatch(master::contains)) {
             warnedNoMasterEndpoint = true;
             LOG.warn("catalog: no rgw_endpoint is in the metadata master zone ({}): changes made in other zonegroups"
                     + " reach the log read here only after metadata sync (seconds to minutes)", master);
+        }
+    }
+
+    /** Reconciliation reads spread over every gateway of the realm that serves the metadata, configured ones first. */
+    private final class SpreadingOps implements AdminOps {
+        private AdminOps ops() {
+            Set<String> all = new LinkedHashSet<>(api.http().endpoints());
+            ZonegroupMap m = map;
+            if (m != null) {
+                all.addAll(m.allEndpoints());
+            }
+            return api.spread(List.copyOf(all));
+        }
+
+        @Override
+        public ZonegroupMap zonegroupMap() {
+            return api.zonegroupMap();
+        }
+
+        @Override
+        public AdminApi.BucketPage listBuckets(String marker, int maxEntries) {
+            return api.listBuckets(marker, maxEntries); // one listing follows its markers on one gateway
+        }
+
+        @Override
+        public Optional<String> locate(String bucket) {
+            return ops().locate(bucket);
+        }
+
+        @Override
+        public AdminApi.MdlogInfo mdlogInfo() {
+            return api.mdlogInfo();
+        }
+
+        @Override
+        public AdminApi.ShardMarker shardMarker(int shard) {
+            return api.shardMarker(shard);
+        }
+
+        @Override
+        public AdminApi.MdlogPage mdlogEntries(int shard, String marker, int maxEntries) {
+            return api.mdlogEntries(shard, marker, maxEntries);
+        }
+
+        @Override
+        public AdminOps pinnedTo(List<String> endpoints) {
+            return api.pinnedTo(endpoints);
+        }
+
+        @Override
+        public AdminOps spread(List<String> endpoints) {
+            return api.spread(endpoints);
         }
     }
 
@@ -376,17 +522,38 @@ public final class RgwCatalogSource implements CatalogSource {
         return z;
     }
 
+    /**
+     * Writes the snapshot when the catalog changed since the last write (at most once per {@link
+     * Timing#snapshotEvery}, or ten times the last write's cost when that is more: ten million
+     * buckets take seconds); when nothing changed and the log was read all through since, touches
+     * it instead, so that a restart knows its position is still current.
+     */
     private void writeSnapshot() {
-        if (!snapshotDirty || settings.snapshot() == null || !target.isLoaded()) {
+        if (settings.snapshot() == null || !target.isLoaded() && writer.state().mark(Reconciler.CHECKPOINT) == null) {
             return;
         }
-        snapshotDirty = false;
-        long start = System.nanoTime();
+        CatalogWriter.State state = writer.state();
+        long now = System.nanoTime();
         try {
-            CatalogSnapshot.write(settings.snapshot(), target.current());
-            LOG.debug("catalog: snapshot {} written in {} ms", settings.snapshot(), (System.nanoTime() - start) / 1_000_000);
+            if (state.sequence() != writtenSequence) {
+                if (now - lastWriteNanos < 10 * writeCostNanos) {
+                    return;
+                }
+                CatalogSnapshot.write(settings.snapshot(), state.catalog(), state.marks());
+                writeCostNanos = System.nanoTime() - now;
+                lastWriteNanos = now;
+                writtenSequence = state.sequence();
+                writtenPosition = state.mark(POSITION);
+                LOG.debug("catalog: snapshot {} written in {} ms", settings.snapshot(), writeCostNanos / 1_000_000);
+            } else {
+                ShardSchedule s = schedule;
+                Duration oldest = s == null ? null : s.oldestRead(now);
+                if (oldest != null && oldest.compareTo(settings.logSweep().multipliedBy(2)) < 0
+                        && Objects.equals(writtenPosition, state.mark(POSITION)) && Files.exists(settings.snapshot())) {
+                    Files.setLastModifiedTime(settings.snapshot(), FileTime.from(Instant.now()));
+                }
+            }
         } catch (IOException e) {
-            snapshotDirty = true;
             LOG.warn("catalog: cannot write snapshot {}: {}", settings.snapshot(), e.toString());
         }
     }
@@ -409,13 +576,17 @@ public final class RgwCatalogSource implements CatalogSource {
     public void close() {
         followThread.shutdownNow();
         loadThread.shutdownNow();
+        upkeepThread.shutdownNow();
         try {
             followThread.awaitTermination(2, TimeUnit.SECONDS);
             loadThread.awaitTermination(2, TimeUnit.SECONDS);
+            upkeepThread.awaitTermination(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (target != null) {
+        if (writer != null) {
+            writtenSequence = -2; // whatever changed: write it
+            lastWriteNanos = 0;
             writeSnapshot();
         }
         api.http().close();

@@ -29,17 +29,20 @@ class CatalogSnapshotTest {
 
     @Test
     void readsBackWhatWasWritten() throws IOException {
-        Catalog c = catalog(Map.of("foo", "eu", "a.dotted.bucket", "us", "bar", "us")).withChanges(Map.of("new", "eu"));
+        // buckets named like the file's own keywords must come back as buckets
+        Catalog c = catalog(Map.of("foo", "eu", "a.dotted.bucket", "us", "bar", "us", "end", "eu", "default", "us", "mark", "eu"))
+                .withChanges(Map.of("new", "eu"));
         Path file = dir.resolve("catalog.gz");
 
-        CatalogSnapshot.write(file, c);
+        CatalogSnapshot.write(file, c, Map.of("rgw.mdlog", "period-1 zone-1 - 1_0001.1", "other", "x"));
         CatalogSnapshot.Loaded back = CatalogSnapshot.read(file);
 
         assertThat(buckets(back.catalog())).isEqualTo(buckets(c));
         assertThat(back.catalog().zonegroups()).isEqualTo(c.zonegroups());
         assertThat(back.catalog().defaultZonegroup()).isEqualTo(US);
         assertThat(back.catalog().serial()).isGreaterThan(c.serial());
-        assertThat(back.writtenAt()).isBetween(c.updatedAt().minusSeconds(5), c.updatedAt().plusSeconds(5));
+        assertThat(back.currentAsOf()).isBetween(c.updatedAt().minusSeconds(5), c.updatedAt().plusSeconds(5));
+        assertThat(back.marks()).containsEntry("rgw.mdlog", "period-1 zone-1 - 1_0001.1").containsEntry("other", "x");
         assertThat(Files.size(file)).as("compressed").isLessThan(300);
     }
 
@@ -53,7 +56,7 @@ class CatalogSnapshotTest {
         Catalog a = catalog(small);
         Catalog b = catalog(big);
         Path file = dir.resolve("catalog.gz");
-        CatalogSnapshot.write(file, a);
+        CatalogSnapshot.write(file, a, Map.of());
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicInteger reads = new AtomicInteger();
         Thread reader = Thread.ofPlatform().start(() -> {
@@ -70,7 +73,7 @@ class CatalogSnapshotTest {
         });
 
         for (int i = 0; i < 10; i++) {
-            CatalogSnapshot.write(file, i % 2 == 0 ? b : a);
+            CatalogSnapshot.write(file, i % 2 == 0 ? b : a, Map.of());
         }
         reader.interrupt();
         reader.join();
@@ -85,7 +88,7 @@ class CatalogSnapshotTest {
         Path file = dir.resolve("catalog.gz");
         Files.createDirectories(file.resolve("in-the-way"));
 
-        assertThatThrownBy(() -> CatalogSnapshot.write(file, catalog(Map.of("foo", "eu")))).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> CatalogSnapshot.write(file, catalog(Map.of("foo", "eu")), Map.of())).isInstanceOf(IOException.class);
 
         assertThat(Files.isDirectory(file)).isTrue();
         assertThat(Files.list(dir).map(p -> p.getFileName().toString()).toList()).containsExactly("catalog.gz");
@@ -95,12 +98,33 @@ class CatalogSnapshotTest {
     void aSnapshotCutShortIsRefusedWithItsLine() throws IOException {
         Path file = dir.resolve("cut.gz");
         try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
-            out.write(String.join("\n", List.of("bucketdns-catalog 1", "written 2026-11-26T12:00:00Z", "serial 5", "buckets 2",
-                    "zonegroup eu o.example.eu", "default eu", "foo 0", "")).getBytes());
+            out.write(String.join("\n", List.of("bucketdns-catalog 2", "written 2026-11-26T12:00:00Z", "serial 5", "buckets 2",
+                    "zonegroup eu o.example.eu", "default eu", "#buckets", "foo 0", "")).getBytes());
         }
 
         assertThatThrownBy(() -> CatalogSnapshot.read(file)).isInstanceOf(CatalogException.class)
-                .hasMessageContaining("cut.gz:7").hasMessageContaining("written only in part");
+                .hasMessageContaining("cut.gz:8").hasMessageContaining("written only in part");
+    }
+
+    @Test
+    void touchingASnapshotMakesItCurrentUntilThen() throws IOException {
+        Path file = dir.resolve("catalog.gz");
+        CatalogSnapshot.write(file, catalog(Map.of("foo", "eu")), Map.of());
+        java.time.Instant later = java.time.Instant.now().plusSeconds(600);
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(later));
+
+        assertThat(CatalogSnapshot.read(file).currentAsOf()).isBetween(later.minusMillis(1), later.plusMillis(1));
+    }
+
+    @Test
+    void aSnapshotOfAnotherVersionIsRefusedSayingSo() throws IOException {
+        Path file = dir.resolve("old.gz");
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
+            out.write("bucketdns-catalog 1\nwritten 2026-11-26T12:00:00Z\n".getBytes());
+        }
+
+        assertThatThrownBy(() -> CatalogSnapshot.read(file)).isInstanceOf(CatalogException.class)
+                .hasMessageContaining("old.gz:1: written by another version of bucketdns");
     }
 
     @Test

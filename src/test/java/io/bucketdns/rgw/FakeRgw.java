@@ -20,31 +20,20 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An RGW admin API on 127.0.0.1 that behaves like the recorded one: zonegroups of the
- * zonegroup-map fixture, buckets kept here, a metadata log of {@value #SHARDS} shards written as
- * RGW writes it (instance then entrypoint, write then complete), paginated listings with opaque
- * markers and the string "true" for truncated. Requests must carry a SigV4 Authorization for
- * {@link #ACCESS_KEY}; resources can be denied to test missing caps.
+ * A {@link MemoryRgw} served as RGW's admin API on 127.0.0.1, answering with the JSON RGW sends.
+ * Requests must carry a SigV4 Authorization for {@link #ACCESS_KEY}; resources can be denied to
+ * test missing caps.
  */
 final class FakeRgw implements AutoCloseable {
     static final String ACCESS_KEY = "FAKEADMIN";
     static final String SECRET_KEY = "fake-secret";
-    static final int SHARDS = 64;
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newFixedThreadPool(8);
-    /** bucket name → {instance id, zonegroup id}, in listing order. */
-    private final Map<String, String[]> buckets = new TreeMap<>();
-    private final List<List<String[]>> log = new ArrayList<>();
-    private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
+    private final MemoryRgw rgw = new MemoryRgw();
     private final Set<String> denied = ConcurrentHashMap.newKeySet();
-    private volatile String period = "period-1";
-    private long sequence;
 
     FakeRgw() throws IOException {
-        for (int i = 0; i < SHARDS; i++) {
-            log.add(new ArrayList<>());
-        }
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
         server.setExecutor(executor);
         server.createContext("/admin/", this::handle);
@@ -55,23 +44,23 @@ final class FakeRgw implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
+    /** The realm behind it, to create and delete buckets, fail requests and count them. */
+    MemoryRgw realm() {
+        return rgw;
+    }
+
     /** Creates a bucket (or moves it), logging it as RGW does. */
-    synchronized void create(String bucket, String zonegroupId) {
-        String id = "instance-" + (++sequence);
-        buckets.put(bucket, new String[] {id, zonegroupId});
-        logEntry("bucket.instance", bucket + ":" + id);
-        logEntry("bucket", bucket);
+    void create(String bucket, String zonegroupId) {
+        rgw.create(bucket, zonegroupId);
     }
 
     /** Creates buckets without logging them: what existed before bucketdns started. */
-    synchronized void preload(Map<String, String> bucketToZonegroupId) {
-        bucketToZonegroupId.forEach((b, z) -> buckets.put(b, new String[] {"instance-" + (++sequence), z}));
+    void preload(Map<String, String> bucketToZonegroupId) {
+        rgw.preload(bucketToZonegroupId);
     }
 
-    synchronized void delete(String bucket) {
-        String[] b = buckets.remove(bucket);
-        logEntry("bucket.instance", bucket + ":" + b[0]);
-        logEntry("bucket", bucket);
+    void delete(String bucket) {
+        rgw.delete(bucket);
     }
 
     void deny(String resource) {
@@ -79,20 +68,12 @@ final class FakeRgw implements AutoCloseable {
     }
 
     void newPeriod(String p) {
-        period = p;
+        rgw.newPeriod(p);
     }
 
     /** Requests seen for a resource, e.g. {@code metadata/bucket?key} for entrypoint reads. */
     int requests(String resource) {
-        AtomicInteger n = requests.get(resource);
-        return n == null ? 0 : n.get();
-    }
-
-    private void logEntry(String section, String name) {
-        String bucket = section.equals("bucket") ? name : name.substring(0, name.indexOf(':'));
-        for (String status : List.of("write", "complete")) {
-            log.get(Math.floorMod(bucket.hashCode(), SHARDS)).add(new String[] {String.format("1_%020d.1", ++sequence), section, name, status});
-        }
+        return rgw.requests(resource);
     }
 
     private void handle(HttpExchange x) throws IOException {
@@ -100,7 +81,12 @@ final class FakeRgw implements AutoCloseable {
             String resource = x.getRequestURI().getPath().substring("/admin/".length());
             Map<String, String> q = query(x.getRequestURI().getRawQuery());
             String key = resource + (q.containsKey("key") ? "?key" : q.containsKey("info") ? "?info" : "");
-            requests.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+            try {
+                rgw.request(key);
+            } catch (RgwException e) {
+                reply(x, 503, "{\"Code\":\"ServiceUnavailable\"}");
+                return;
+            }
             String auth = x.getRequestHeaders().getFirst("Authorization");
             if (auth == null || !auth.startsWith("AWS4-HMAC-SHA256 Credential=" + ACCESS_KEY + "/")
                     || x.getRequestHeaders().getFirst("x-amz-content-sha256") == null) {
@@ -111,19 +97,17 @@ final class FakeRgw implements AutoCloseable {
                 reply(x, 403, "{\"Code\":\"AccessDenied\"}");
                 return;
             }
-            synchronized (this) {
-                answer(x, resource, q);
-            }
+            answer(x, resource, q);
         }
     }
 
     private void answer(HttpExchange x, String resource, Map<String, String> q) throws IOException {
         switch (resource) {
             case "config" -> reply(x, 200, Fixtures.text("zonegroup-map.json"));
-            case "realm" -> reply(x, 200, "{\"id\":\"r\",\"name\":\"lab\",\"current_period\":\"" + period + "\",\"epoch\":2}");
+            case "realm" -> reply(x, 200, "{\"id\":\"r\",\"name\":\"lab\",\"current_period\":\"" + rgw.period() + "\",\"epoch\":2}");
             case "metadata/bucket" -> {
                 if (q.containsKey("key")) {
-                    String[] b = buckets.get(q.get("key"));
+                    String[] b = rgw.bucket(q.get("key"));
                     if (b == null) {
                         reply(x, 404, Fixtures.text("error-no-such-key.json"));
                     } else {
@@ -136,7 +120,7 @@ final class FakeRgw implements AutoCloseable {
             }
             case "metadata/bucket.instance" -> {
                 String k = q.get("key");
-                String[] b = buckets.get(k.substring(0, k.indexOf(':')));
+                String[] b = rgw.bucket(k.substring(0, k.indexOf(':')));
                 if (b == null || !k.endsWith(":" + b[0])) {
                     reply(x, 404, Fixtures.text("error-no-such-key.json"));
                 } else {
@@ -149,50 +133,35 @@ final class FakeRgw implements AutoCloseable {
     }
 
     private void listBuckets(HttpExchange x, Map<String, String> q) throws IOException {
-        List<String> names = new ArrayList<>(buckets.keySet());
-        int from = q.containsKey("marker") ? Integer.parseInt(new String(Base64.getDecoder().decode(q.get("marker")), StandardCharsets.UTF_8)) : 0;
-        int max = Integer.parseInt(q.getOrDefault("max-entries", "1000"));
-        int to = Math.min(names.size(), from + max);
+        AdminApi.BucketPage page = rgw.page(q.get("marker"), Integer.parseInt(q.getOrDefault("max-entries", "1000")));
         StringBuilder keys = new StringBuilder();
-        for (int i = from; i < to; i++) {
-            keys.append(i > from ? "," : "").append('"').append(names.get(i)).append('"');
+        for (String name : page.keys()) {
+            keys.append(keys.isEmpty() ? "" : ",").append('"').append(name).append('"');
         }
-        // like RGW, say "true" when the page is full even if nothing follows
-        boolean truncated = to - from == max;
-        reply(x, 200, "{\"keys\":[" + keys + "],\"truncated\":\"" + truncated + "\",\"count\":" + (to - from)
-                + (truncated ? ",\"marker\":\"" + Base64.getEncoder().encodeToString(Integer.toString(to).getBytes(StandardCharsets.UTF_8)) + "\"" : "")
-                + "}");
+        reply(x, 200, "{\"keys\":[" + keys + "],\"truncated\":\"" + page.truncated() + "\",\"count\":" + page.keys().size()
+                + (page.truncated() ? ",\"marker\":\"" + page.nextMarker() + "\"" : "") + "}");
     }
 
     private void mdlog(HttpExchange x, Map<String, String> q) throws IOException {
         if (!q.containsKey("id")) {
-            reply(x, 200, "{\"num_objects\":" + SHARDS + ",\"period\":\"oldest-period\",\"realm_epoch\":1}");
+            reply(x, 200, "{\"num_objects\":" + MemoryRgw.SHARDS + ",\"period\":\"oldest-period\",\"realm_epoch\":1}");
             return;
         }
-        List<String[]> shard = log.get(Integer.parseInt(q.get("id")));
+        int shard = Integer.parseInt(q.get("id"));
         if (q.containsKey("info")) {
-            reply(x, 200, "{\"marker\":\"" + (shard.isEmpty() ? "" : shard.get(shard.size() - 1)[0]) + "\",\"last_update\":\"0\"}");
+            reply(x, 200, "{\"marker\":\"" + rgw.shardEnd(shard) + "\",\"last_update\":\"0\"}");
             return;
         }
-        String marker = q.getOrDefault("marker", "");
-        int max = Integer.parseInt(q.getOrDefault("max-entries", "100"));
+        Map.Entry<List<String[]>, Boolean> page = rgw.entries(shard, q.getOrDefault("marker", ""),
+                Integer.parseInt(q.getOrDefault("max-entries", "100")));
         StringBuilder entries = new StringBuilder();
         String last = "";
-        int n = 0;
-        boolean more = false;
-        for (String[] e : shard) {
-            if (e[0].compareTo(marker) <= 0) {
-                continue;
-            }
-            if (n == max) {
-                more = true;
-                break;
-            }
-            entries.append(n++ > 0 ? "," : "").append("{\"id\":\"").append(e[0]).append("\",\"section\":\"").append(e[1])
+        for (String[] e : page.getKey()) {
+            entries.append(entries.isEmpty() ? "" : ",").append("{\"id\":\"").append(e[0]).append("\",\"section\":\"").append(e[1])
                     .append("\",\"name\":\"").append(e[2]).append("\",\"data\":{\"status\":{\"status\":\"").append(e[3]).append("\"}}}");
             last = e[0];
         }
-        reply(x, 200, "{\"marker\":\"" + last + "\",\"truncated\":" + more + ",\"entries\":[" + entries + "]}");
+        reply(x, 200, "{\"marker\":\"" + last + "\",\"truncated\":" + page.getValue() + ",\"entries\":[" + entries + "]}");
     }
 
     private static Map<String, String> query(String raw) {
