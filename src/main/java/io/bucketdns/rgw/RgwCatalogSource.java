@@ -184,6 +184,7 @@ public final class RgwCatalogSource implements CatalogSource {
         try {
             useMap(api.zonegroupMap());
             position = follower.capture(logOps(), map); // changes made while listing are read from the log afterwards
+            keepPosition();
         } catch (RgwException e) {
             throw new CatalogException("cannot load the catalog from RGW: " + e.getMessage(), e);
         }
@@ -342,6 +343,7 @@ public final class RgwCatalogSource implements CatalogSource {
         if (resync != null) {
             String why = resync;
             position = follower.capture(logOps(), map);
+            keepPosition();
             schedule = new ShardSchedule(position.markers().size(), settings.logSweep(), timing.hotFor(), timing.fresh());
             resync = null;
             reconcile(null, why);
@@ -389,6 +391,11 @@ public final class RgwCatalogSource implements CatalogSource {
         if (!changes.isEmpty()) {
             LOG.info("catalog: {}", describe(changes));
         }
+    }
+
+    /** Keeps the position with the catalog, so that a snapshot taken from now on can be followed from. */
+    private void keepPosition() {
+        writer.change(Map.of(), Map.of(POSITION, position.encode())).join();
     }
 
     /**
@@ -456,17 +463,11 @@ public final class RgwCatalogSource implements CatalogSource {
         }
     }
 
-    /** Reconciliation reads spread over every gateway of the realm that serves the metadata, configured ones first. */
+    /**
+     * Reconciliation look-ups spread over every configured gateway (each zone of the realm serves
+     * the same metadata); a listing follows its markers on one gateway.
+     */
     private final class SpreadingOps implements AdminOps {
-        private AdminOps ops() {
-            Set<String> all = new LinkedHashSet<>(api.http().endpoints());
-            ZonegroupMap m = map;
-            if (m != null) {
-                all.addAll(m.allEndpoints());
-            }
-            return api.spread(List.copyOf(all));
-        }
-
         @Override
         public ZonegroupMap zonegroupMap() {
             return api.zonegroupMap();
@@ -474,12 +475,12 @@ public final class RgwCatalogSource implements CatalogSource {
 
         @Override
         public AdminApi.BucketPage listBuckets(String marker, int maxEntries) {
-            return api.listBuckets(marker, maxEntries); // one listing follows its markers on one gateway
+            return api.listBuckets(marker, maxEntries);
         }
 
         @Override
         public Optional<String> locate(String bucket) {
-            return ops().locate(bucket);
+            return api.spread(api.http().endpoints()).locate(bucket);
         }
 
         @Override

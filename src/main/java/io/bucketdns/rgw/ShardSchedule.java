@@ -107,7 +107,9 @@ final class ShardSchedule {
             out.add(s);
         }
         for (int s = 0; s < shards && out.size() <= MAX_EXTRA_PER_TICK; s++) { // hot ones
-            if (hotUntil.get(s) - now > 0 && now - lastRead.get(s) >= HOT_EVERY.toNanos()) {
+            long hot = hotUntil.get(s);
+            long last = lastRead.get(s);
+            if (hot != Long.MIN_VALUE && hot - now > 0 && (last == Long.MIN_VALUE || now - last >= HOT_EVERY.toNanos())) {
                 out.add(s);
             }
         }

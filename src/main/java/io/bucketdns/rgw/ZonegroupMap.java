@@ -86,17 +86,6 @@ record ZonegroupMap(List<RgwZonegroup> zonegroups, String masterZonegroupId) {
         return m != null ? m : zonegroups.get(0);
     }
 
-    /** Every endpoint of every zone, master zones first: all of them serve the realm's metadata. */
-    List<String> allEndpoints() {
-        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(metadataMasterEndpoints());
-        for (RgwZonegroup g : zonegroups) {
-            for (Zone z : g.zones()) {
-                all.addAll(z.endpoints());
-            }
-        }
-        return List.copyOf(all);
-    }
-
     /** The endpoints of the metadata master zone: its metadata log has every change first. */
     List<String> metadataMasterEndpoints() {
         RgwZonegroup m = master();

@@ -100,7 +100,7 @@ class RgwCatalogSourceTest {
     }
 
     @Test
-    void aNewPeriodStartsAFullLoad() {
+    void aNewPeriodStartsAReconciliation() {
         LiveCatalog live = start(config(rgw.url(), ""));
         rgw.preload(Map.of("unlogged", Fixtures.US_ID)); // only a full listing can find it
 
@@ -140,6 +140,46 @@ class RgwCatalogSourceTest {
 
         assertThat(host(live, "foo")).isEqualTo("o.example.eu");
         assertThat(host(live, "bar")).isEqualTo("o.example.us");
+    }
+
+    @Test
+    void aRestartFollowsTheLogFromItsSnapshotAtOnceWithoutListing() {
+        Path snapshot = dir.resolve("catalog.gz");
+        rgw.preload(Map.of("foo", Fixtures.EU_ID, "bar", Fixtures.US_ID));
+        start(config(rgw.url(), "snapshot = " + snapshot));
+        assertThat(within(Duration.ofSeconds(5), () -> Files.exists(snapshot))).isTrue();
+        sources.remove(0).close();
+        rgw.delete("foo"); // while bucketdns is down
+        rgw.create("new", Fixtures.EU_ID);
+        int listings = rgw.requests("metadata/bucket");
+
+        LiveCatalog live = start(config(rgw.url(), "snapshot = " + snapshot + "\nlog_sweep = 1h"));
+
+        assertThat(host(live, "bar")).isEqualTo("o.example.us");
+        assertThat(within(Duration.ofSeconds(5), () -> live.current().zonegroupOf("foo") == null
+                && "o.example.eu".equals(host(live, "new")))).as("the first pass reads every shard").isTrue();
+        assertThat(rgw.requests("metadata/bucket")).as("no listing").isEqualTo(listings);
+    }
+
+    @Test
+    void aSnapshotOlderThanTheLogIsKeptIsReconciled() {
+        Path snapshot = dir.resolve("catalog.gz");
+        rgw.preload(Map.of("foo", Fixtures.EU_ID));
+        start(config(rgw.url(), "snapshot = " + snapshot));
+        assertThat(within(Duration.ofSeconds(5), () -> Files.exists(snapshot))).isTrue();
+        sources.remove(0).close();
+        rgw.realm().forget("foo"); // gone from RGW, and from a log long trimmed
+        int listings = rgw.requests("metadata/bucket");
+
+        RgwCatalogSource.Timing trimmedAtOnce = new RgwCatalogSource.Timing(FAST.hotFor(), FAST.fresh(), FAST.mapRefresh(),
+                FAST.snapshotEvery(), FAST.firstBackoff(), Duration.ZERO, FAST.staleReport(), FAST.startWait());
+        RgwCatalogSource s = new RgwCatalogSource(config(rgw.url(), "snapshot = " + snapshot), FAST_HTTP, trimmedAtOnce);
+        sources.add(s);
+        LiveCatalog live = new LiveCatalog();
+        s.start(new CatalogWriter(live));
+
+        assertThat(within(Duration.ofSeconds(10), () -> live.current().zonegroupOf("foo") == null)).isTrue();
+        assertThat(rgw.requests("metadata/bucket")).as("a listing").isGreaterThan(listings);
     }
 
     @Test
@@ -242,8 +282,9 @@ class RgwCatalogSourceTest {
         return s;
     }
 
+    /** @param catalogLines lines of the [catalog] section, separated by newlines */
     static BucketDnsConfig config(String endpoints, String catalogLines) {
-        return ConfigLoader.parse(Path.of("rgw-pdns.conf"), List.of(
+        List<String> lines = new ArrayList<>(List.of(
                 "[powerdns]",
                 "listen_addr =",
                 "dns_zone = o.example.com",
@@ -252,8 +293,9 @@ class RgwCatalogSourceTest {
                 "rgw_secret_key = " + FakeRgw.SECRET_KEY,
                 "[catalog]",
                 "source = rgw",
-                catalogLines.contains("log_sweep") ? "" : "log_sweep = 1s",
-                catalogLines));
+                catalogLines.contains("log_sweep") ? "" : "log_sweep = 1s"));
+        lines.addAll(List.of(catalogLines.split("\n")));
+        return ConfigLoader.parse(Path.of("rgw-pdns.conf"), lines);
     }
 
     private static String host(LiveCatalog live, String bucket) {

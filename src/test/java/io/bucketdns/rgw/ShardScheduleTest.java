@@ -1,0 +1,64 @@
+package io.bucketdns.rgw;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ShardScheduleTest {
+    private static final long S = 1_000_000_000L;
+
+    /** 64 shards in 64 s: one a second. */
+    private final ShardSchedule schedule = new ShardSchedule(64, Duration.ofSeconds(64), Duration.ofSeconds(30), Duration.ofSeconds(5));
+
+    @Test
+    void anIdleSweepReadsOneShardPerTickInTurn() {
+        long t = 0;
+        for (int i = 0; i < 130; i++) {
+            List<Integer> due = schedule.due(t);
+            assertThat(due).containsExactly(i % 64);
+            schedule.read(due, Set.of(), t);
+            assertThat(schedule.due(t + S / 2)).as("nothing between ticks").isEmpty();
+            t += S;
+        }
+        assertThat(schedule.wake()).isEqualTo(ShardSchedule.WAKE);
+    }
+
+    @Test
+    void aShardWithEntriesIsReadEverySecondForAWhile() {
+        schedule.read(schedule.due(0), Set.of(0), 0);
+        assertThat(schedule.due(S)).containsExactly(1, 0);
+        schedule.read(List.of(1, 0), Set.of(), S);
+        assertThat(schedule.due(2 * S)).containsExactly(2, 0);
+        assertThat(schedule.due(31 * S)).doesNotContain(0);
+    }
+
+    @Test
+    void aQuestionPullsAStaleShardToTheNextWakeUp() {
+        schedule.read(schedule.due(0), Set.of(), 0); // shard 0 read at 0
+        schedule.asked(40, S / 4);
+        assertThat(schedule.due(S / 2)).containsExactly(40);
+
+        schedule.read(List.of(40), Set.of(), S / 2);
+        schedule.asked(40, S); // read half a second ago: fresh enough
+        assertThat(schedule.due(S + S / 4)).containsExactly(1);
+    }
+
+    @Test
+    void allReadsEveryShardOnceThenTheSweepGoesOn() {
+        schedule.all();
+        List<Integer> due = schedule.due(0);
+        assertThat(due).hasSize(64);
+        schedule.read(due, Set.of(), 0);
+        assertThat(schedule.due(S)).hasSize(1);
+        assertThat(schedule.oldestRead(S)).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void theOldestReadIsUnknownUntilEveryShardWasRead() {
+        schedule.read(schedule.due(0), Set.of(), 0);
+        assertThat(schedule.oldestRead(S)).isNull();
+    }
+}
