@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class CatalogHealth {
     private volatile Instant lastSync;
     private volatile String lastError;
+    private volatile long reconcileListed;
+    private volatile long reconcileExpected;
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong fullLoads = new AtomicLong();
     private final AtomicLong missLookups = new AtomicLong();
@@ -37,6 +39,23 @@ public final class CatalogHealth {
     public void fullLoadDone() {
         fullLoads.incrementAndGet();
         synced();
+    }
+
+    /**
+     * How far the reconciliation under way has come: names listed so far, and how many it expects
+     * (0 for both when none runs).
+     */
+    public void reconciling(long listed, long expected) {
+        reconcileListed = listed;
+        reconcileExpected = expected;
+    }
+
+    public long reconcileListed() {
+        return reconcileListed;
+    }
+
+    public long reconcileExpected() {
+        return reconcileExpected;
     }
 
     /** An on-demand look-up of an unknown bucket was made. */

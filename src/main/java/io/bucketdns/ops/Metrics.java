@@ -75,6 +75,12 @@ public final class Metrics implements QueryObserver, AdminCallObserver {
                 .callback(cb -> cb.call(catalog.get().health().errors())).register(registry);
         CounterWithCallback.builder().name("bucketdns_catalog_full_loads").help("Complete loads of the catalog")
                 .callback(cb -> cb.call(catalog.get().health().fullLoads())).register(registry);
+        GaugeWithCallback.builder().name("bucketdns_catalog_reconcile_listed")
+                .help("Bucket names the reconciliation under way has listed; 0 when none runs")
+                .callback(cb -> cb.call(catalog.get().health().reconcileListed())).register(registry);
+        GaugeWithCallback.builder().name("bucketdns_catalog_reconcile_expected")
+                .help("Bucket names the reconciliation under way expects to list (the catalog's size when it began)")
+                .callback(cb -> cb.call(catalog.get().health().reconcileExpected())).register(registry);
         CounterWithCallback.builder().name("bucketdns_catalog_miss_lookups").help("On-demand look-ups of buckets the catalog did not know")
                 .callback(cb -> cb.call(catalog.get().health().missLookups())).register(registry);
         CounterWithCallback.builder().name("bucketdns_catalog_miss_lookups_refused")

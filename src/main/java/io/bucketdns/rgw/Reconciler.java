@@ -135,6 +135,7 @@ final class Reconciler {
             marks.put(CHECKPOINT, marker == null || last == null ? null : new Checkpoint(last, marker).encode());
             changed += apply(differ, marks);
             lookedUp += differ.size();
+            writer.live().health().reconciling(listed.size(), before.size());
             long t = System.nanoTime();
             if (t - lastReport > PROGRESS_NANOS) {
                 lastReport = t;
@@ -158,6 +159,7 @@ final class Reconciler {
         done.put(CHECKPOINT, null);
         writer.observe(Map.of(), writer.sequence(), done).join();
         writer.complete().join();
+        writer.live().health().reconciling(0, 0);
         staleness.synced(writer.live().current());
         return new Result(listed.size(), lookedUp, changed, skipped, (System.nanoTime() - start) / 1e9);
     }

@@ -382,7 +382,9 @@ public final class RgwCatalogSource implements CatalogSource {
         if (failingSince != null) {
             Duration paused = Duration.between(failingSince, Instant.now());
             failingSince = null;
-            s.all(); // catch up with what changed while RGW did not answer
+            if (paused.compareTo(settings.logSweep()) > 0) {
+                s.all(); // catch up at once; after a shorter pause the sweep's next round does, at no extra cost
+            }
             if (paused.compareTo(timing.trimHorizon()) > 0) {
                 reconcile(null, "following paused for " + Staleness.describe(paused) + "; the log may have been trimmed meanwhile");
             }

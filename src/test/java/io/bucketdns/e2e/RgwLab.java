@@ -38,7 +38,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public final class RgwLab implements ExtensionContext.Store.CloseableResource {
     private static final Path SCRIPT = Path.of("scripts/rgw-lab").toAbsolutePath();
-    private static final Map<String, String> SETTINGS = settings(labSlot());
+
     private static final Pattern EXPORT = Pattern.compile("(\\w+)=(?:'([^']*)'|(\\S*))");
     private static final List<String> ZONEGROUPS = List.of("eu", "us");
 
@@ -55,6 +55,7 @@ public final class RgwLab implements ExtensionContext.Store.CloseableResource {
         return s;
     }
 
+    /** Slots 0-9 are shared labs (one per work tree); 10-19 their private ones. */
     static Map<String, String> settings(int slot) {
         return Map.of(
                 "RGWLAB_RUN", slot == 0 ? "/tmp/bucketdns-rgw-e2e" : "/tmp/bucketdns-rgw-e2e-" + slot,
@@ -63,12 +64,14 @@ public final class RgwLab implements ExtensionContext.Store.CloseableResource {
                 "RGWLAB_MON_ADDR", "127.0.0.1:" + (3390 + slot));
     }
 
+    private final Map<String, String> settings;
     private final Map<String, String> env;
     private final Thread shutdownHook = new Thread(this::stop, "rgw-lab-stop");
     private boolean gatewaysStopped;
     private final List<String> changedHostnames = new ArrayList<>();
 
-    private RgwLab(Map<String, String> env) {
+    private RgwLab(Map<String, String> settings, Map<String, String> env) {
+        this.settings = settings;
         this.env = env;
     }
 
@@ -77,17 +80,30 @@ public final class RgwLab implements ExtensionContext.Store.CloseableResource {
      * is stopped first rather than reused: it may have been left with a zonegroup's hostnames changed.
      */
     static RgwLab start() {
+        return start(settings(labSlot()), "shared by every lab test class");
+    }
+
+    /**
+     * A lab of its own, beside the shared one (its own run dir, addresses and mon port), for a
+     * test that fills it with thousands of buckets or restarts its gateways at will. The caller
+     * stops it with {@link #close}.
+     */
+    public static RgwLab startPrivate() {
+        return start(settings(labSlot() + 10), "private");
+    }
+
+    private static RgwLab start(Map<String, String> settings, String use) {
         long t = System.nanoTime();
         try {
-            run(Duration.ofMinutes(1), Map.of(), "stop");
-            run(Duration.ofMinutes(10), Map.of(), "start"); // the first start on a machine installs Ceph packages
+            run(settings, Duration.ofMinutes(1), Map.of(), "stop");
+            run(settings, Duration.ofMinutes(10), Map.of(), "start"); // the first start on a machine installs Ceph packages
         } catch (AssertionError | RuntimeException e) {
-            run(Duration.ofMinutes(1), Map.of(), "stop"); // whatever part of it runs
+            run(settings, Duration.ofMinutes(1), Map.of(), "stop"); // whatever part of it runs
             throw e;
         }
-        RgwLab lab = new RgwLab(parseEnv(run(Duration.ofSeconds(30), Map.of(), "env")));
+        RgwLab lab = new RgwLab(settings, parseEnv(run(settings, Duration.ofSeconds(30), Map.of(), "env")));
         Runtime.getRuntime().addShutdownHook(lab.shutdownHook);
-        System.out.printf("rgw-lab: up in %d ms, shared by every lab test class%n", (System.nanoTime() - t) / 1_000_000);
+        System.out.printf("rgw-lab %s: up in %d ms, %s%n", settings.get("RGWLAB_RUN"), (System.nanoTime() - t) / 1_000_000, use);
         return lab;
     }
 
@@ -196,6 +212,21 @@ public final class RgwLab implements ExtensionContext.Store.CloseableResource {
         run(Duration.ofMinutes(2), Map.of(), args.toArray(String[]::new));
     }
 
+    /** Stops one zonegroup's radosgw (eu: the metadata master), as a rolling upgrade does. Not undone after the class. */
+    public void stopGateway(String zonegroup) {
+        run(Duration.ofMinutes(1), Map.of(), "gateway", zonegroup, "stop");
+    }
+
+    /** Starts one zonegroup's radosgw again; returns once both gateways answer. */
+    public void startGateway(String zonegroup) {
+        run(Duration.ofMinutes(2), Map.of(), "gateway", zonegroup, "start");
+    }
+
+    /** The log of a zonegroup's radosgw, where beast writes one line per request it served. */
+    public Path gatewayLog(String zonegroup) {
+        return Path.of(env("RGWLAB_RUN"), "log", "client.rgw." + zonegroup + ".log");
+    }
+
     /** Runs {@code radosgw-admin} on the lab's cluster; returns what it printed. */
     public String radosgwAdmin(String... args) {
         List<String> cmd = new ArrayList<>(List.of("radosgw-admin"));
@@ -231,11 +262,15 @@ public final class RgwLab implements ExtensionContext.Store.CloseableResource {
         stop();
     }
 
-    /** Runs scripts/rgw-lab with the shared lab's settings; fails the test with its output when it fails. */
-    private static String run(Duration limit, Map<String, String> extraEnv, String... args) {
+    /** Runs scripts/rgw-lab on this lab; fails the test with its output when it fails. */
+    private String run(Duration limit, Map<String, String> extraEnv, String... args) {
+        return run(settings, limit, extraEnv, args);
+    }
+
+    private static String run(Map<String, String> settings, Duration limit, Map<String, String> extraEnv, String... args) {
         List<String> cmd = new ArrayList<>(List.of("bash", SCRIPT.toString()));
         cmd.addAll(List.of(args));
-        Map<String, String> e = new LinkedHashMap<>(SETTINGS);
+        Map<String, String> e = new LinkedHashMap<>(settings);
         e.putAll(extraEnv);
         return exec(cmd, e, limit);
     }

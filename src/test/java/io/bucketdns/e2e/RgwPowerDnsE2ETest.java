@@ -215,7 +215,7 @@ class RgwPowerDnsE2ETest {
         assertThat(fresh.statusCode()).as(fresh.body()).isEqualTo(200);
         assertThat(fresh.body()).startsWith("ready: catalog fresh");
         assertThat(Scrape.text(opsPort, "/metrics")).as("RGW request latency by endpoint and result")
-                .containsPattern("bucketdns_rgw_request_duration_seconds_count\\{endpoint=\"http://127\\.0\\.0\\.\\d+:\\d+\",result=\"2xx\"} [1-9]");
+                .containsPattern("bucketdns_rgw_request_duration_seconds_count\\{endpoint=\"http://127\\.0\\.\\d+\\.\\d+:\\d+\",result=\"2xx\"} [1-9]");
 
         long stopped = System.nanoTime();
         lab.stopGateways();

@@ -1,0 +1,264 @@
+package io.bucketdns.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The rgw catalog with 20,000 buckets on a real Ceph RGW multisite ({@code scripts/rgw-lab}, a lab
+ * of its own): what the load, restarts, failovers and an idle realm cost RGW, counted in the
+ * gateways' own logs (beast writes a line per request, with the user: {@code bucketdns-admin}),
+ * and what bucketdns (the real process) answers meanwhile.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RgwScaleE2ETest {
+    private static final int BUCKETS = 20_000;
+    private static final int IN_US = 1_000;
+
+    private RgwLab lab;
+    private Path dir;
+    private Process bucketdns;
+    private Path log;
+    private int dnsPort;
+    private int opsPort;
+
+    @BeforeAll
+    void fillALab() throws Exception {
+        lab = RgwLab.startPrivate();
+        dir = Files.createTempDirectory("bucketdns-scale");
+        long start = System.nanoTime();
+        List<String> eu = IntStream.range(IN_US, BUCKETS).mapToObj(RgwScaleE2ETest::name).toList();
+        List<String> us = IntStream.range(0, IN_US).mapToObj(RgwScaleE2ETest::name).toList();
+        assertThat(create(eu, "eu")).containsOnlyKeys(200);
+        assertThat(create(us, "us")).containsOnlyKeys(200);
+        System.out.printf("scale: %,d buckets made in %.1f s%n", BUCKETS, (System.nanoTime() - start) / 1e9);
+    }
+
+    private Map<Integer, Integer> create(List<String> names, String zonegroup) throws InterruptedException {
+        return S3Bulk.send("PUT", "http://" + lab.endpoint(zonegroup), zonegroup, lab.env("RGWLAB_S3_ACCESS_KEY"),
+                lab.env("RGWLAB_S3_SECRET_KEY"), names, 16);
+    }
+
+    private static String name(int i) {
+        return String.format("scale-%05d", i);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        stopBucketdns();
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aLoadResumesWhereRgwWentAwayAndEndsWithEveryBucketRight() throws Exception {
+        startBucketdns("1h");
+        // RGW goes away (both gateways) once a fifth of the buckets were looked up
+        assertThat(Ports.await(300, () -> lookUps() >= BUCKETS / 5)).as("load under way; log:%n%s", tail()).isTrue();
+        lab.stopGateways();
+        long listedBefore = listings();
+        Thread.sleep(3000); // RGW stays down a while: the load must wait for it, then go on
+        lab.startGateways();
+
+        assertThat(Ports.await(600, () -> catalogSize() == BUCKETS)).as("every bucket; log:%n%s", tail()).isTrue();
+
+        assertThat(firstPages()).as("listings from the first page: the load never started over").isEqualTo(1);
+        assertThat(listings() - listedBefore).as("pages listed after RGW came back").isLessThanOrEqualTo(BUCKETS / 1000 * 4 / 5 + 2);
+        assertThat(cname(name(0))).isEqualTo(name(0) + ".o.example.us.");
+        assertThat(cname(name(BUCKETS - 1))).isEqualTo(name(BUCKETS - 1) + ".o.example.eu.");
+        System.out.printf("scale: load done; %,d admin requests for %,d buckets (%.2f a bucket)%n", adminRequests(), BUCKETS,
+                adminRequests() / (double) BUCKETS);
+    }
+
+    @Test
+    @Order(2)
+    void eachRestartOfTheMastersRadosgwCostsAtMostSixtyRequests() throws Exception {
+        for (int restart = 1; restart <= 2; restart++) {
+            long before = adminRequests();
+            long listedBefore = listings();
+            lab.stopGateway("eu");
+            lab.startGateway("eu");
+            long back = System.nanoTime();
+            // bucketdns reads the log again: a bucket made now is answered from the master's log
+            String fresh = "scale-restart-" + restart;
+            assertThat(create(List.of(fresh), "eu")).containsOnlyKeys(200);
+            assertThat(Ports.await(60, () -> (fresh + ".o.example.eu.").equals(cname(fresh)))).isTrue();
+            Thread.sleep(Math.max(0, 20_000 - (System.nanoTime() - back) / 1_000_000)); // 20 s of following after it is back
+            long cost = adminRequests() - before;
+            System.out.printf("scale: restart %d of eu's radosgw: %d admin requests over it and 20 s after%n", restart, cost);
+            assertThat(listings()).as("no listing").isEqualTo(listedBefore);
+            assertThat(cost).isLessThanOrEqualTo(60);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void anIdleRealmCostsAtMostTwoRequestsASecondAndTwoPercentOfACore() throws Exception {
+        long requests = adminRequests();
+        long cpu = cpuTicks(bucketdns.pid());
+        long rgwCpu = cpuTicks(radosgwPid("eu")) + cpuTicks(radosgwPid("us"));
+        long start = System.nanoTime();
+        Thread.sleep(60_000);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double perSecond = (adminRequests() - requests) / seconds;
+        double core = (cpuTicks(bucketdns.pid()) - cpu) / 100.0 / seconds;
+        double rgwCore = (cpuTicks(radosgwPid("eu")) + cpuTicks(radosgwPid("us")) - rgwCpu) / 100.0 / seconds;
+        System.out.printf("scale: idle %.0f s: %.2f admin requests/s, bucketdns %.2f %% of a core, both radosgw %.1f %% of a core%n",
+                seconds, perSecond, core * 100, rgwCore * 100);
+        assertThat(perSecond).isLessThanOrEqualTo(2.0);
+        assertThat(core).isLessThanOrEqualTo(0.02);
+    }
+
+    @Test
+    @Order(4)
+    void aRestartFromTheSnapshotSeesBucketsDeletedMeanwhileWithinTenSeconds() throws Exception {
+        stopBucketdns(); // writes the snapshot
+        List<String> deleted = IntStream.range(100, 110).mapToObj(RgwScaleE2ETest::name).toList();
+        assertThat(S3Bulk.send("DELETE", "http://" + lab.endpoint("us"), "us", lab.env("RGWLAB_S3_ACCESS_KEY"),
+                lab.env("RGWLAB_S3_SECRET_KEY"), deleted, 4)).containsOnlyKeys(204);
+        long listedBefore = listings();
+
+        long start = System.nanoTime();
+        startBucketdns("1m");
+        assertThat(cname(name(5))).as("answers from the snapshot at once").isEqualTo(name(5) + ".o.example.us.");
+        assertThat(Ports.await(10, () -> deleted.stream().allMatch(b -> "NXDOMAIN".equals(Dig.query(dnsPort, b + ".o.example.com", "A").status()))))
+                .as("deleted while down: NXDOMAIN; log:%n%s", tail()).isTrue();
+        System.out.printf("scale: restart from the snapshot: deletions seen %d ms after start%n", (System.nanoTime() - start) / 1_000_000);
+        assertThat(listings()).as("no listing").isEqualTo(listedBefore);
+    }
+
+    @Test
+    @Order(5)
+    void aRelistOfTheUnchangedCatalogCostsAtMostSixtyRequests() throws Exception {
+        long listedBefore = listings();
+        long lookUpsBefore = lookUps();
+        assertThat(Ports.await(120, () -> read(log).contains("reconciled (periodic re-list)"))).as("log:%n%s", tail()).isTrue();
+        long cost = listings() - listedBefore + lookUps() - lookUpsBefore;
+        System.out.printf("scale: re-list of %,d unchanged buckets: %d listing requests, %d look-ups%n", BUCKETS + 2 - 10,
+                listings() - listedBefore, lookUps() - lookUpsBefore);
+        assertThat(cost).isLessThanOrEqualTo(60);
+    }
+
+    private void startBucketdns(String relist) throws IOException {
+        if (dnsPort == 0) {
+            dnsPort = Ports.free();
+            opsPort = Ports.free();
+        }
+        List<String> conf = new ArrayList<>(List.of("[powerdns]", "listen_addr =", "dns_zone = o.example.com"));
+        conf.addAll(lab.rgwSettings());
+        conf.addAll(List.of("[catalog]", "source = rgw", "snapshot = catalog.gz", "unknown_bucket = nxdomain", "relist_interval = " + relist,
+                "[dns]", "listen = 127.0.0.1:" + dnsPort, "[ops]", "listen = 127.0.0.1:" + opsPort));
+        Path config = Files.write(dir.resolve("rgw-pdns.conf"), conf);
+        log = dir.resolve("bucketdns.log");
+        bucketdns = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar", ReloadE2ETest.JAR.toString(),
+                "serve", "--config", config.toString()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        assertThat(Ports.await(120, () -> Ports.accepts(opsPort))).as("ops port up; log:%n%s", tail()).isTrue();
+    }
+
+    private void stopBucketdns() throws InterruptedException {
+        if (bucketdns != null) {
+            bucketdns.destroy();
+            if (!bucketdns.waitFor(30, TimeUnit.SECONDS)) {
+                bucketdns.destroyForcibly();
+            }
+            bucketdns = null;
+        }
+    }
+
+    private String cname(String bucket) {
+        List<String> answer = Dig.query(dnsPort, bucket + ".o.example.com", "A").answer();
+        return answer.isEmpty() ? null : answer.get(0).substring(answer.get(0).lastIndexOf(' ') + 1);
+    }
+
+    private long catalogSize() {
+        try {
+            return (long) Scrape.value(opsPort, "bucketdns_catalog_buckets");
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /** Admin requests bucketdns sent, as both gateways logged them. */
+    private long adminRequests() {
+        return gatewayLines("\"GET /admin/");
+    }
+
+    /** Bucket listing pages (not look-ups). */
+    private long listings() {
+        return gatewayLines("\"GET /admin/metadata/bucket?max-entries");
+    }
+
+    /** Listings of the first page: a load started from scratch. */
+    private long firstPages() {
+        return gatewayLinesMatching(l -> l.contains("\"GET /admin/metadata/bucket?max-entries") && !l.contains("marker="));
+    }
+
+    /** Entrypoint look-ups: one per bucket looked up. */
+    private long lookUps() {
+        return gatewayLines("\"GET /admin/metadata/bucket?key=");
+    }
+
+    private long gatewayLines(String request) {
+        return gatewayLinesMatching(l -> l.contains(request));
+    }
+
+    private long gatewayLinesMatching(java.util.function.Predicate<String> request) {
+        long n = 0;
+        for (String zonegroup : List.of("eu", "us")) {
+            try (var lines = Files.lines(lab.gatewayLog(zonegroup), StandardCharsets.ISO_8859_1)) {
+                n += lines.filter(l -> l.contains(" beast: ") && l.contains(" - bucketdns-admin [")).filter(request).count();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return n;
+    }
+
+    private long radosgwPid(String zonegroup) throws IOException {
+        return Long.parseLong(Files.readString(Path.of(lab.env("RGWLAB_RUN"), "rgw." + zonegroup + ".pid")).split(" ")[0]);
+    }
+
+    /** User and system CPU time of a process, in clock ticks (100 a second on Linux). */
+    private static long cpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime and stime: fields 14 and 15
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private String tail() {
+        List<String> lines = read(log).lines().toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    }
+}
