@@ -43,6 +43,20 @@ class TlsConfigTest {
     }
 
     @Test
+    void aRotatedCaFileIsAnotherRgwSettingSoAReloadRestartsTheSource() throws Exception {
+        TestPki pki = new TestPki(dir);
+        Files.copy(pki.ca("old-ca"), dir.resolve("ca.pem"));
+        BucketDnsConfig before = parse("[powerdns]", "rgw_ca_file = ca.pem");
+        BucketDnsConfig same = parse("[powerdns]", "rgw_ca_file = ca.pem");
+        Files.copy(pki.ca("new-ca"), dir.resolve("ca.pem"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        BucketDnsConfig after = parse("[powerdns]", "rgw_ca_file = ca.pem");
+
+        assertThat(same.rgw()).as("an unchanged file keeps the source").isEqualTo(before.rgw());
+        assertThat(after.rgw()).isNotEqualTo(before.rgw());
+        assertThat(after.rgw().tls().cas()).extracting(x -> x.getSubjectX500Principal().getName()).containsExactly("CN=new-ca");
+    }
+
+    @Test
     void aMissingEmptyOrGarbageCaFileIsAConfigErrorOnItsLine() throws Exception {
         String conf = dir.resolve("rgw-pdns.conf").toString();
         assertThatThrownBy(() -> parse("[powerdns]", "", "rgw_ca_file = nope.pem"))
