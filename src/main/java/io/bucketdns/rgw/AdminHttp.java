@@ -262,7 +262,7 @@ final class AdminHttp implements AutoCloseable {
      * and the fix ({@link TlsTrust#explain}), since the JDK's own words ("PKIX path building
      * failed") name neither.
      */
-    String describe(Exception e) {
+    private String describe(Exception e) {
         if (e == null) {
             return "none";
         }

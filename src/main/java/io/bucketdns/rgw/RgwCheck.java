@@ -20,8 +20,9 @@ import java.util.Set;
  * ({@code ok}, {@code FAIL} or {@code skip}):
  *
  * <ul>
- *   <li>for every endpoint, whether it is reachable, and whether it accepts the admin key and the
- *       user has each cap bucketdns needs, naming the missing one;
+ *   <li>for every endpoint, whether it is reachable (for https, whether its certificate is
+ *       trusted, and if not why: unknown CA, expired, host name), and whether it accepts the admin
+ *       key and the user has each cap bucketdns needs, naming the missing one;
  *   <li>for every zonegroup, whether its {@code hostnames} include every served zone. The client
  *       follows the CNAME to the zonegroup's gateway but still sends {@code Host:
  *       bucket.o.example.com}; a gateway that does not count {@code o.example.com} among its
