@@ -155,6 +155,7 @@ public final class Service implements AutoCloseable {
                     + nextCatalog.current().size() + " buckets)");
         }
         Logging.configure(next.ops().jsonLogs(), next.debug());
+        next.warnings().forEach(w -> LOG.warn("config: {}", w)); // as at start: a reload must not hide them
         String summary = "zones " + next.zones().stream().map(z -> z.name()).toList()
                 + (changed.isEmpty() ? "; listeners unchanged" : "; " + String.join(", ", changed));
         LOG.info("reload: config {} applied: {}", next.file(), summary);

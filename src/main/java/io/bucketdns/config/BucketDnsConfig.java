@@ -1,6 +1,7 @@
 package io.bucketdns.config;
 
 import io.bucketdns.dns.Zone;
+import io.bucketdns.tls.TlsTrust;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,8 +52,9 @@ public record BucketDnsConfig(
      * @param accessKey access key of a user with {@code metadata=read;zone=read;mdlog=read}
      * @param secretKey its secret; never printed
      * @param signature how requests are signed
+     * @param tls which certificates https endpoints may present
      */
-    public record Rgw(List<String> endpoints, String adminEntry, String accessKey, String secretKey, Signature signature) {
+    public record Rgw(List<String> endpoints, String adminEntry, String accessKey, String secretKey, Signature signature, TlsTrust tls) {
         public Rgw {
             endpoints = List.copyOf(endpoints);
         }
@@ -60,7 +62,7 @@ public record BucketDnsConfig(
         @Override
         public String toString() {
             return "Rgw[endpoints=" + endpoints + ", adminEntry=" + adminEntry + ", accessKey=" + accessKey
-                    + ", secretKey=***, signature=" + signature + "]";
+                    + ", secretKey=***, signature=" + signature + ", tls=" + tls + "]";
         }
     }
 

@@ -3,6 +3,8 @@ package io.bucketdns.config;
 import io.bucketdns.dns.Soa;
 import io.bucketdns.dns.UnknownBucketPolicy;
 import io.bucketdns.dns.Zone;
+import io.bucketdns.tls.PemCertificates;
+import io.bucketdns.tls.TlsTrust;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -11,6 +13,7 @@ import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -55,7 +58,8 @@ public final class ConfigLoader {
 
     private static final Map<String, Set<String>> KEYS = Map.of(
             "powerdns", Set.of("listen_addr", "listen_port", "dns_zone", "dns_soa_record", "dns_soa_ttl", "dns_default_ttl",
-                    "rgw_endpoint", "rgw_admin_entry", "rgw_access_key", "rgw_secret_key", "rgw_signature", "debug", "unix_socket"),
+                    "rgw_endpoint", "rgw_admin_entry", "rgw_access_key", "rgw_secret_key", "rgw_signature", "debug", "unix_socket",
+                    "rgw_ca_file", "rgw_tls_verify"),
             "catalog", Set.of("source", "file", "unknown_bucket", "default_zonegroup", "snapshot", "max_staleness",
                     "miss_lookups_per_second", "relist_interval", "log_sweep"),
             "dns", Set.of("listen", "ns", "a", "aaaa"),
@@ -141,7 +145,7 @@ public final class ConfigLoader {
             List<Zone> zones = zones();
             BucketDnsConfig.Rgw rgw = new BucketDnsConfig.Rgw(
                     endpoints(), get("powerdns", "rgw_admin_entry").replaceAll("^/+|/+$", ""),
-                    get("powerdns", "rgw_access_key"), get("powerdns", "rgw_secret_key"), signature());
+                    get("powerdns", "rgw_access_key"), get("powerdns", "rgw_secret_key"), signature(), tls());
             boolean debug = bool("powerdns", "debug");
             BucketDnsConfig.CatalogSettings catalog = catalog();
             Map<String, String> hostnames = zonegroupHostnames();
@@ -289,6 +293,32 @@ public final class ConfigLoader {
                 throw error("powerdns", "rgw_endpoint", "no endpoint given", "write e.g. rgw_endpoint = 127.0.0.1:8080");
             }
             return urls;
+        }
+
+        /** The CA file is read here, so that a bad one stops start-up and a reload, not the first https request. */
+        private TlsTrust tls() {
+            String f = get("powerdns", "rgw_ca_file");
+            Path caFile = f.isEmpty() ? null : besideConfig(f);
+            List<X509Certificate> cas = List.of();
+            if (caFile != null) {
+                try {
+                    cas = PemCertificates.read(caFile);
+                } catch (IOException e) {
+                    throw error("powerdns", "rgw_ca_file", "cannot read " + caFile + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")",
+                            "name a readable PEM file with the CA certificate(s) of the gateways (relative to the config file)");
+                } catch (IllegalArgumentException e) {
+                    throw error("powerdns", "rgw_ca_file", e.getMessage(),
+                            "name a PEM file with the CA certificate(s) of the gateways, e.g. as made by openssl req -x509 ... -out ca.pem");
+                }
+            }
+            boolean verify = get("powerdns", "rgw_tls_verify").isBlank() || bool("powerdns", "rgw_tls_verify");
+            if (!verify) {
+                warnings.add(file + ":" + entry("powerdns", "rgw_tls_verify").line() + ": [powerdns] rgw_tls_verify = false: the certificates of"
+                        + " https RGW endpoints are NOT verified (any certificate, any host name"
+                        + (caFile == null ? "" : "; rgw_ca_file is not used") + "), so anyone on the path can read the admin key's requests"
+                        + " and forge the catalog; set rgw_ca_file to the gateways' CA instead");
+            }
+            return new TlsTrust(caFile, cas, verify);
         }
 
         private BucketDnsConfig.Signature signature() {

@@ -1,5 +1,6 @@
 package io.bucketdns.rgw;
 
+import io.bucketdns.tls.TlsTrust;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,6 +72,7 @@ final class AdminHttp implements AutoCloseable {
     private final Timing timing;
     private final AdminCallObserver observer;
     private final HttpClient client;
+    private final TlsTrust tls;
     private final boolean closeConnections;
     private volatile List<String> endpoints;
     private final Map<String, Long> downUntil = new ConcurrentHashMap<>();
@@ -80,11 +83,14 @@ final class AdminHttp implements AutoCloseable {
      * @param adminEntry the admin path prefix without slashes, {@code admin} by default
      */
     AdminHttp(List<String> endpoints, String adminEntry, RequestSigner signer, Timing timing) {
-        this(endpoints, adminEntry, signer, timing, AdminCallObserver.NONE);
+        this(endpoints, adminEntry, signer, timing, AdminCallObserver.NONE, TlsTrust.DEFAULT);
     }
 
-    /** @param observer told about every request: endpoint, outcome, duration */
-    AdminHttp(List<String> endpoints, String adminEntry, RequestSigner signer, Timing timing, AdminCallObserver observer) {
+    /**
+     * @param observer told about every request: endpoint, outcome, duration
+     * @param tls which certificates https endpoints may present
+     */
+    AdminHttp(List<String> endpoints, String adminEntry, RequestSigner signer, Timing timing, AdminCallObserver observer, TlsTrust tls) {
         if (endpoints.isEmpty()) {
             throw new IllegalArgumentException("no RGW endpoint");
         }
@@ -93,8 +99,10 @@ final class AdminHttp implements AutoCloseable {
         this.signer = signer;
         this.timing = timing;
         this.observer = observer;
+        this.tls = tls;
         this.client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
+                .sslContext(tls.sslContext())
                 .connectTimeout(timing.connect())
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
@@ -270,9 +278,18 @@ final class AdminHttp implements AutoCloseable {
         return b.toString();
     }
 
-    private static String describe(Exception e) {
+    /**
+     * One line on why a request failed; for a refused certificate or failed handshake, the reason
+     * and the fix ({@link TlsTrust#explain}), since the JDK's own words ("PKIX path building
+     * failed") name neither.
+     */
+    private String describe(Exception e) {
         if (e == null) {
             return "none";
+        }
+        Optional<String> tlsProblem = tls.explain(e);
+        if (tlsProblem.isPresent()) {
+            return tlsProblem.get();
         }
         String m = e.getMessage();
         return e.getClass().getSimpleName() + (m == null || m.isEmpty() ? "" : ": " + m);

@@ -136,7 +136,7 @@ public final class RgwCatalogSource implements CatalogSource {
         this.hostnameOverrides = config.zonegroupHostnames();
         this.globalZones = config.zones().stream().map(Zone::name).collect(Collectors.toUnmodifiableSet());
         this.api = new AdminApi(new AdminHttp(endpoints(config.rgw()), config.rgw().adminEntry(), RequestSigner.of(config.rgw()), httpTiming,
-                calls));
+                calls, config.rgw().tls()));
         this.timing = timing;
     }
 

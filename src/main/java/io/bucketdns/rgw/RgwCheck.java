@@ -2,6 +2,7 @@ package io.bucketdns.rgw;
 
 import io.bucketdns.config.BucketDnsConfig;
 import io.bucketdns.dns.Zone;
+import io.bucketdns.tls.TlsTrust;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -18,8 +20,9 @@ import java.util.Set;
  * ({@code ok}, {@code FAIL} or {@code skip}):
  *
  * <ul>
- *   <li>for every endpoint, whether it is reachable, and whether it accepts the admin key and the
- *       user has each cap bucketdns needs, naming the missing one;
+ *   <li>for every endpoint, whether it is reachable (for https, whether its certificate is
+ *       trusted, and if not why: unknown CA, expired, host name), and whether it accepts the admin
+ *       key and the user has each cap bucketdns needs, naming the missing one;
  *   <li>for every zonegroup, whether its {@code hostnames} include every served zone. The client
  *       follows the CNAME to the zonegroup's gateway but still sends {@code Host:
  *       bucket.o.example.com}; a gateway that does not count {@code o.example.com} among its
@@ -58,10 +61,11 @@ public final class RgwCheck {
         AdminHttp.Timing quick = new AdminHttp.Timing(Duration.ofSeconds(3), Duration.ofSeconds(10), 1, Duration.ZERO, Duration.ZERO);
         List<String> lines = new ArrayList<>();
         int usable = 0;
+        TlsTrust tls = config.rgw().tls();
         try (AdminHttp http = new AdminHttp(RgwCatalogSource.endpoints(config.rgw()), config.rgw().adminEntry(),
-                RequestSigner.of(config.rgw()), quick)) {
+                RequestSigner.of(config.rgw()), quick, AdminCallObserver.NONE, tls)) {
             for (String endpoint : http.endpoints()) {
-                List<String> endpointLines = probe(http, endpoint);
+                List<String> endpointLines = probe(http, endpoint, tls);
                 lines.addAll(endpointLines);
                 usable += endpointLines.stream().allMatch(l -> l.startsWith("ok")) ? 1 : 0;
             }
@@ -109,7 +113,7 @@ public final class RgwCheck {
     }
 
     /** The lines of one endpoint: reachable or not, then (when reachable) its key and caps. */
-    private static List<String> probe(AdminHttp http, String endpoint) {
+    private static List<String> probe(AdminHttp http, String endpoint, TlsTrust tls) {
         List<String> missingCaps = new ArrayList<>();
         Set<String> problems = new LinkedHashSet<>();
         for (Map.Entry<String, Map<String, String>> p : PROBES.entrySet()) {
@@ -117,6 +121,10 @@ public final class RgwCheck {
             try {
                 AdminApi.check(resource, http.getFrom(endpoint, resource, p.getValue()));
             } catch (IOException e) {
+                Optional<String> tlsProblem = tls.explain(e);
+                if (tlsProblem.isPresent()) {
+                    return List.of("FAIL rgw " + endpoint + ": " + tlsProblem.get());
+                }
                 return List.of("FAIL rgw " + endpoint + ": unreachable (" + e.getClass().getSimpleName()
                         + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "); fix: start its radosgw, or remove it from rgw_endpoint");
             } catch (RgwException e) {
@@ -131,7 +139,8 @@ public final class RgwCheck {
             String caps = String.join(";", missingCaps);
             problems.add("access denied: the admin user lacks " + caps + " (radosgw-admin caps add --uid=USER --caps='" + caps + "')");
         }
-        return List.of("ok   rgw " + endpoint + ": reachable",
+        boolean unverified = endpoint.startsWith("https:") && !tls.verify();
+        return List.of("ok   rgw " + endpoint + ": reachable" + (unverified ? " (certificate NOT verified: rgw_tls_verify = false)" : ""),
                 problems.isEmpty()
                         ? "ok   rgw " + endpoint + ": admin key accepted; caps metadata=read, zone=read, mdlog=read present"
                         : "FAIL rgw " + endpoint + ": " + String.join("; ", problems));

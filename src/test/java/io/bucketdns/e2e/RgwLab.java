@@ -35,6 +35,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *
  * <p>Its run dir, addresses and mon port differ from the script's defaults, so a lab someone runs
  * by hand is left alone. Buckets stay for the whole run: classes name theirs uniquely.
+ *
+ * <p>{@link #startTls} starts another lab, on https, that one class owns and closes.
  */
 public final class RgwLab implements ExtensionContext.Store.CloseableResource {
     private static final Path SCRIPT = Path.of("scripts/rgw-lab").toAbsolutePath();
@@ -64,15 +66,24 @@ public final class RgwLab implements ExtensionContext.Store.CloseableResource {
                 "RGWLAB_MON_ADDR", "127.0.0.1:" + (3390 + slot));
     }
 
+    /** The https lab of a slot: a run dir, addresses and mon port of its own, beside the shared http lab. */
+    static Map<String, String> tlsSettings(int slot) {
+        return Map.of(
+                "RGWLAB_RUN", "/tmp/bucketdns-rgw-e2e-tls-" + slot,
+                "RGWLAB_EU_ADDR", "127.0." + slot + ".31:8443",
+                "RGWLAB_US_ADDR", "127.0." + slot + ".32:8443",
+                "RGWLAB_MON_ADDR", "127.0.0.1:" + (3420 + slot),
+                "RGWLAB_TLS", "1");
+    }
+
     private final Map<String, String> settings;
-    private final Map<String, String> env;
+    private Map<String, String> env = Map.of();
     private final Thread shutdownHook = new Thread(this::stop, "rgw-lab-stop");
     private boolean gatewaysStopped;
     private final List<String> changedHostnames = new ArrayList<>();
 
-    private RgwLab(Map<String, String> settings, Map<String, String> env) {
+    private RgwLab(Map<String, String> settings) {
         this.settings = settings;
-        this.env = env;
     }
 
     /**
@@ -92,16 +103,26 @@ public final class RgwLab implements ExtensionContext.Store.CloseableResource {
         return start(settings(labSlot() + 10), "private");
     }
 
+    /**
+     * Starts this slot's https lab (gateways on https with a CA of its own, {@code
+     * RGWLAB_CA_FILE}), for one test class, which {@link #close}s it. The shared http lab is left
+     * alone.
+     */
+    static RgwLab startTls() {
+        return start(tlsSettings(labSlot()), "https, for one class");
+    }
+
     private static RgwLab start(Map<String, String> settings, String use) {
         long t = System.nanoTime();
+        RgwLab lab = new RgwLab(settings);
         try {
-            run(settings, Duration.ofMinutes(1), Map.of(), "stop");
-            run(settings, Duration.ofMinutes(10), Map.of(), "start"); // the first start on a machine installs Ceph packages
+            lab.run(Duration.ofMinutes(1), Map.of(), "stop");
+            lab.run(Duration.ofMinutes(10), Map.of(), "start"); // the first start on a machine installs Ceph packages
         } catch (AssertionError | RuntimeException e) {
-            run(settings, Duration.ofMinutes(1), Map.of(), "stop"); // whatever part of it runs
+            lab.run(Duration.ofMinutes(1), Map.of(), "stop"); // whatever part of it runs
             throw e;
         }
-        RgwLab lab = new RgwLab(settings, parseEnv(run(settings, Duration.ofSeconds(30), Map.of(), "env")));
+        lab.env = parseEnv(lab.run(Duration.ofSeconds(30), Map.of(), "env"));
         Runtime.getRuntime().addShutdownHook(lab.shutdownHook);
         System.out.printf("rgw-lab %s: up in %d ms, %s%n", settings.get("RGWLAB_RUN"), (System.nanoTime() - t) / 1_000_000, use);
         return lab;
@@ -131,7 +152,8 @@ public final class RgwLab implements ExtensionContext.Store.CloseableResource {
 
     /** The gateway of zonegroup {@code eu} or {@code us}, as {@code host:port}. */
     public String endpoint(String zonegroup) {
-        return env("RGWLAB_" + zonegroup.toUpperCase(java.util.Locale.ROOT) + "_URL").substring("http://".length());
+        String url = env("RGWLAB_" + zonegroup.toUpperCase(java.util.Locale.ROOT) + "_URL");
+        return url.substring(url.indexOf("://") + 3);
     }
 
     /** The socket address of a zonegroup's gateway. */
@@ -167,7 +189,7 @@ public final class RgwLab implements ExtensionContext.Store.CloseableResource {
      */
     public List<String> rgwSettings() {
         return List.of(
-                "rgw_endpoint = " + endpoint("us") + ", " + endpoint("eu"),
+                "rgw_endpoint = " + env("RGWLAB_US_URL") + ", " + env("RGWLAB_EU_URL"),
                 "rgw_access_key = " + env("RGWLAB_ADMIN_ACCESS_KEY"),
                 "rgw_secret_key = " + env("RGWLAB_ADMIN_SECRET_KEY"));
     }
@@ -262,12 +284,8 @@ public final class RgwLab implements ExtensionContext.Store.CloseableResource {
         stop();
     }
 
-    /** Runs scripts/rgw-lab on this lab; fails the test with its output when it fails. */
+    /** Runs scripts/rgw-lab with this lab's settings; fails the test with its output when it fails. */
     private String run(Duration limit, Map<String, String> extraEnv, String... args) {
-        return run(settings, limit, extraEnv, args);
-    }
-
-    private static String run(Map<String, String> settings, Duration limit, Map<String, String> extraEnv, String... args) {
         List<String> cmd = new ArrayList<>(List.of("bash", SCRIPT.toString()));
         cmd.addAll(List.of(args));
         Map<String, String> e = new LinkedHashMap<>(settings);
