@@ -46,10 +46,18 @@ import org.slf4j.LoggerFactory;
  * snapshot on disk never holds a position ahead of its buckets.
  */
 public final class CatalogWriter implements AutoCloseable {
-    /** How long the writer remembers which bucket it changed when, to judge late observations. */
-    static final Duration REMEMBER = Duration.ofMinutes(10);
-    /** At most this many remembered changes; beyond, the oldest go (and observations older than them are dropped). */
-    static final int REMEMBER_MAX = 1_000_000;
+    /**
+     * How long the writer remembers which bucket it changed when, to judge late observations: far
+     * longer than one look-up or one listing page takes (producers read {@link #sequence()} before
+     * each attempt, not once before a series of retries).
+     */
+    static final Duration REMEMBER = Duration.ofMinutes(2);
+    /**
+     * At most this many remembered changes (some 25 MB); beyond, the oldest go, and observations
+     * made before them are dropped as too old to judge. A first load of millions of buckets passes
+     * this many changes in tens of seconds; a page's look-ups take a second or two.
+     */
+    static final int REMEMBER_MAX = 200_000;
     private static final int BATCH = 1024;
     private static final Logger LOG = LoggerFactory.getLogger(CatalogWriter.class);
 

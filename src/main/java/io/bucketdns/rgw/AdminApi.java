@@ -68,12 +68,7 @@ final class AdminApi implements AdminOps {
 
     @Override
     public AdminApi pinnedTo(List<String> endpoints) {
-        return new AdminApi(http, new AdminHttp.Route(List.copyOf(endpoints), false));
-    }
-
-    @Override
-    public AdminApi spread(List<String> endpoints) {
-        return new AdminApi(http, new AdminHttp.Route(List.copyOf(endpoints), true));
+        return new AdminApi(http, new AdminHttp.Route(List.copyOf(endpoints)));
     }
 
     AdminHttp http() {

@@ -76,7 +76,6 @@ final class AdminHttp implements AutoCloseable {
     private final boolean closeConnections;
     private volatile List<String> endpoints;
     private final Map<String, Long> downUntil = new ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicLong rotation = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * @param endpoints base URLs ({@code scheme://host[:port]}), in preference order
@@ -154,13 +153,11 @@ final class AdminHttp implements AutoCloseable {
     /**
      * Which endpoints a request may use.
      *
-     * @param only these endpoints only (a zone's metadata log is read from that zone's gateways);
-     *     null for the configured ones
-     * @param spread start each request at the next endpoint, so that many requests share the load
-     *     (every zone of the realm serves the same metadata)
+     * @param only these endpoints only, in this order (a zone's metadata log is read from that
+     *     zone's gateways); null for the configured ones
      */
-    record Route(List<String> only, boolean spread) {
-        static final Route ANY = new Route(null, false);
+    record Route(List<String> only) {
+        static final Route ANY = new Route(null);
     }
 
     /** {@link #get(String, Map)} along a {@link Route}. */
@@ -172,7 +169,7 @@ final class AdminHttp implements AutoCloseable {
             if (round > 0) {
                 pause(timing.backoff().multipliedBy(1L << (round - 1)));
             }
-            for (String endpoint : ordered(candidates, route.spread())) {
+            for (String endpoint : ordered(candidates)) {
                 try {
                     Reply r = send(endpoint, target);
                     if (r.status() < 500) {
@@ -217,14 +214,12 @@ final class AdminHttp implements AutoCloseable {
         }
     }
 
-    /** Endpoints in preference order (rotated by one per request when spreading), those marked down last. */
-    private List<String> ordered(List<String> candidates, boolean spread) {
+    /** Endpoints in preference order, those marked down last. */
+    private List<String> ordered(List<String> candidates) {
         long now = System.nanoTime();
         List<String> up = new ArrayList<>();
         List<String> down = new ArrayList<>();
-        int start = spread ? (int) Math.floorMod(rotation.getAndIncrement(), (long) candidates.size()) : 0;
-        for (int i = 0; i < candidates.size(); i++) {
-            String e = candidates.get((start + i) % candidates.size());
+        for (String e : candidates) {
             Long until = downUntil.get(e);
             (until != null && until - now > 0 ? down : up).add(e);
         }

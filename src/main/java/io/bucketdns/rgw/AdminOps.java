@@ -35,7 +35,4 @@ interface AdminOps {
 
     /** The same reads from these endpoints only: one zone's log is read from that zone. */
     AdminOps pinnedTo(List<String> endpoints);
-
-    /** The same reads spread over these endpoints, one after the other, failing over to the rest. */
-    AdminOps spread(List<String> endpoints);
 }

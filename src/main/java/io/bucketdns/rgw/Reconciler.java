@@ -169,9 +169,11 @@ final class Reconciler {
         if (names.isEmpty() && marks.isEmpty()) {
             return 0;
         }
-        long asOf = writer.sequence();
-        List<Optional<String>> ids = names.isEmpty() ? List.of()
-                : retrying("look up " + names.size() + " buckets", () -> Fanout.map(names, inFlight, api::locate));
+        long[] asOf = {writer.sequence()};
+        List<Optional<String>> ids = names.isEmpty() ? List.of() : retrying("look up " + names.size() + " buckets", () -> {
+            asOf[0] = writer.sequence(); // each attempt is news as of its own start
+            return Fanout.map(names, inFlight, api::locate);
+        });
         ZonegroupMap first = map.get();
         if (ids.stream().flatMap(Optional::stream).anyMatch(id -> first.nameOf(id) == null)) {
             refreshMap.run(); // a zonegroup created since the map was read
@@ -188,7 +190,7 @@ final class Reconciler {
             found.put(names.get(i), zonegroup);
         }
         Catalog before = writer.live().current();
-        Catalog after = writer.observe(found, asOf, marks).join();
+        Catalog after = writer.observe(found, asOf[0], marks).join();
         return found.entrySet().stream().filter(e -> !java.util.Objects.equals(name(before.zonegroupOf(e.getKey())), e.getValue())
                 && java.util.Objects.equals(name(after.zonegroupOf(e.getKey())), e.getValue())).count();
     }

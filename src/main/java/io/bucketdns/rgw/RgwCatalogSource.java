@@ -458,6 +458,7 @@ public final class RgwCatalogSource implements CatalogSource {
             LOG.info("catalog: zonegroups {}", hosts(zonegroups));
         }
         List<String> master = m.metadataMasterEndpoints();
+        api.http().prefer(master); // other zones' view lags by their metadata sync
         if (!warnedNoMasterEndpoint && api.http().endpoints().stream().noneMatch(master::contains)) {
             warnedNoMasterEndpoint = true;
             LOG.warn("catalog: no rgw_endpoint is in the metadata master zone ({}): changes made in other zonegroups"
@@ -466,10 +467,13 @@ public final class RgwCatalogSource implements CatalogSource {
     }
 
     /**
-     * Reconciliation look-ups spread over every configured gateway (each zone of the realm serves
-     * the same metadata); a listing follows its markers on one gateway.
+     * Reconciliation look-ups spread over the configured gateways of the metadata master zone
+     * (every bucket change is made there first; another zone's view lags by its metadata sync, so
+     * it serves only when none of the master's answers); a listing follows its markers on one
+     * gateway.
      */
     private final class SpreadingOps implements AdminOps {
+        private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
         @Override
         public ZonegroupMap zonegroupMap() {
             return api.zonegroupMap();
@@ -482,7 +486,19 @@ public final class RgwCatalogSource implements CatalogSource {
 
         @Override
         public Optional<String> locate(String bucket) {
-            return api.spread(api.http().endpoints()).locate(bucket);
+            ZonegroupMap m = map;
+            List<String> configured = api.http().endpoints();
+            List<String> master = m == null ? List.of() : configured.stream().filter(m.metadataMasterEndpoints()::contains).toList();
+            if (master.size() < 2) {
+                return api.locate(bucket); // master first, then the rest
+            }
+            List<String> order = new ArrayList<>();
+            int start = Math.floorMod(next.getAndIncrement(), master.size());
+            for (int i = 0; i < master.size(); i++) {
+                order.add(master.get((start + i) % master.size()));
+            }
+            configured.stream().filter(e -> !master.contains(e)).forEach(order::add);
+            return api.pinnedTo(order).locate(bucket);
         }
 
         @Override
@@ -505,10 +521,6 @@ public final class RgwCatalogSource implements CatalogSource {
             return api.pinnedTo(endpoints);
         }
 
-        @Override
-        public AdminOps spread(List<String> endpoints) {
-            return api.spread(endpoints);
-        }
     }
 
     private static List<String> hosts(Map<String, Zonegroup> zonegroups) {

@@ -135,9 +135,5 @@ public final class CatalogScaleBench {
             return this;
         }
 
-        @Override
-        public AdminOps spread(List<String> endpoints) {
-            return this;
-        }
     }
 }

@@ -207,8 +207,4 @@ final class MemoryRgw implements AdminOps {
         return this;
     }
 
-    @Override
-    public AdminOps spread(List<String> endpoints) {
-        return this;
-    }
 }

@@ -209,9 +209,5 @@ class ReconcilerTest {
             return this;
         }
 
-        @Override
-        public AdminOps spread(java.util.List<String> endpoints) {
-            return this;
-        }
     }
 }
