@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -67,7 +68,7 @@ class PackagingE2ETest {
         try (var top = Files.list(dir)) {
             release = top.filter(Files::isDirectory).findFirst().orElseThrow();
         }
-        for (String f : List.of("bin/bucketdns", "bin/find-jdk", "lib/bucketdns.jar", "README.md", "examples/rgw-pdns.conf",
+        for (String f : List.of("bin/bucketdns", "bin/find-jdk", "lib/bucketdns.jar", "runtime/bin/java", "README.md", "examples/rgw-pdns.conf",
                 "systemd/bucketdns.service", "systemd/bucketdns.service.d/low-port.conf")) {
             assertThat(release.resolve(f)).as(f).exists();
         }
@@ -83,6 +84,19 @@ class PackagingE2ETest {
         Run lookup = run(dir, release.resolve("bin/bucketdns").toString(), "lookup", "foo.o.example.com");
         assertThat(lookup.exit()).isZero();
         assertThat(lookup.output()).contains("foo.o.example.com.\t60\tIN\tCNAME\tfoo.o.example.eu.");
+
+        // on a host without Java it runs on its own runtime; without that runtime, on the JDK it is given
+        Map<String, String> env = new HashMap<>(WithoutJava.environment(dir));
+        env.put("BUCKETDNS_JAVA_OPTS", "-XshowSettings:properties");
+        Run bundled = run(dir, env, release.resolve("bin/bucketdns").toString(), "--version");
+        assertThat(bundled.exit()).as(bundled.output()).isZero();
+        assertThat(bundled.output()).contains("java.home = " + release.resolve("runtime"));
+        Scratch.delete(release.resolve("runtime"));
+        String jdk = System.getProperty("java.home");
+        env.put("JAVA_HOME", jdk);
+        Run fallback = run(dir, env, release.resolve("bin/bucketdns").toString(), "--version");
+        assertThat(fallback.exit()).as(fallback.output()).isZero();
+        assertThat(fallback.output()).contains("java.home = " + jdk);
     }
 
     @Test
