@@ -78,11 +78,19 @@ class DebianPackageE2ETest {
         }
     }
 
+    /** dpkg with {@code args}; while another dpkg or apt holds dpkg's lock, tries again for up to two minutes. */
     static Run dpkg(String... args) throws Exception {
         String[] command = new String[args.length + 1];
         command[0] = "dpkg";
         System.arraycopy(args, 0, command, 1, args.length);
-        return run(scratch, withoutJava, command);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        Run r = run(scratch, withoutJava, command);
+        while (r.exit() != 0 && (r.output().contains("frontend lock") || r.output().contains("database is locked"))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(1000);
+            r = run(scratch, withoutJava, command);
+        }
+        return r;
     }
 
     @Test
