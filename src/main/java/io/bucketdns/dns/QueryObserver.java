@@ -21,6 +21,10 @@ public interface QueryObserver {
     default void malformed(String frontend) {
     }
 
+    /** A question whose answering failed inside bucketdns (a bug): answered SERVFAIL. */
+    default void failed(String frontend) {
+    }
+
     /** Both this and {@code other}, in that order. */
     default QueryObserver and(QueryObserver other) {
         if (other == NONE) {
@@ -41,6 +45,12 @@ public interface QueryObserver {
             public void malformed(String frontend) {
                 first.malformed(frontend);
                 other.malformed(frontend);
+            }
+
+            @Override
+            public void failed(String frontend) {
+                first.failed(frontend);
+                other.failed(frontend);
             }
         };
     }

@@ -110,6 +110,11 @@ public final class Metrics implements QueryObserver, AdminCallObserver {
         responses.labelValues("", frontend, "FORMERR", "malformed").inc();
     }
 
+    @Override
+    public void failed(String frontend) {
+        responses.labelValues("", frontend, "SERVFAIL", "failure").inc();
+    }
+
     /** The registry, for other parts to add their metrics (RGW client latency, for one). */
     public PrometheusRegistry registry() {
         return registry;

@@ -81,6 +81,7 @@ final class Responder {
                 return -1;
             }
             logFailure(q, e);
+            authority.observer().failed(udp ? "udp" : "tcp");
             out.begin(Wire.MAX_MESSAGE);
             out.bytes(m, Query.HEADER, q.questionEnd - Query.HEADER);
             return header(q, out, SERVFAIL, 0, q.questionEnd > Query.HEADER ? 1 : 0, 0, 0, 0);

@@ -2,7 +2,14 @@ package io.bucketdns.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bucketdns.catalog.Catalog;
+import io.bucketdns.dns.Answer;
+import io.bucketdns.dns.Authority;
+import io.bucketdns.dns.QueryObserver;
+import io.bucketdns.dns.Zone;
+import io.bucketdns.ops.Metrics;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -201,6 +208,37 @@ class ResponderTest {
         assertThat(udp.buf[3] & 0xF).as(why).isEqualTo(Rcode.FORMERR);
         assertThat(udp.buf[2] & 0x80).as(why + ": QR").isNotZero();
         assertThat(Arrays.copyOf(udp.buf, 2)).as(why + ": ID").isEqualTo(Arrays.copyOf(packet, 2));
+    }
+
+    @Test
+    void aFailureInsideIsAnsweredServfailAndCounted() throws IOException {
+        Metrics metrics = new Metrics("test", Fixture::catalog);
+        Authority working = Fixture.authority(List.of());
+        Authority failing = new Authority() {
+            @Override
+            public Answer resolve(String qname, int qtype) {
+                throw new IllegalStateException("a bug in answering");
+            }
+
+            @Override
+            public List<Zone> zones() {
+                return working.zones();
+            }
+
+            @Override
+            public Catalog catalog() {
+                return working.catalog();
+            }
+
+            @Override
+            public QueryObserver observer() {
+                return metrics;
+            }
+        };
+        Message response = ask(new Responder(failing, 1232), Fixture.query("foo.o.example.com.", Type.A), true);
+        assertThat(response.getRcode()).isEqualTo(Rcode.SERVFAIL);
+        assertThat(new String(metrics.scrape(), StandardCharsets.UTF_8))
+                .contains("bucketdns_dns_responses_total{frontend=\"udp\",rcode=\"SERVFAIL\",rule=\"failure\",zone=\"\"} 1.0");
     }
 
     private Message ask(Message q) throws IOException {
