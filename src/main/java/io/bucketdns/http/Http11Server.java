@@ -52,12 +52,29 @@ public final class Http11Server implements AutoCloseable {
     /** A parsed request. {@code target} is the raw request target (path and query, still escaped). */
     public record Request(String method, String target, byte[] body) {}
 
-    /** A reply with a standard status code. */
-    public record Response(int status, String contentType, byte[] body) {
+    /**
+     * A reply with a standard status code, and either a body or a writer of a body too large to hold
+     * in memory (sent chunked, or until the connection closes to an HTTP/1.0 client).
+     */
+    public record Response(int status, String contentType, byte[] body, Body stream) {
+        public Response(int status, String contentType, byte[] body) {
+            this(status, contentType, body, null);
+        }
+
         /** A JSON reply. */
         public Response(int status, byte[] body) {
-            this(status, JSON, body);
+            this(status, JSON, body, null);
         }
+
+        /** A JSON reply written as it is produced. */
+        public static Response streamed(int status, Body stream) {
+            return new Response(status, JSON, new byte[0], stream);
+        }
+    }
+
+    /** Writes a body; an exception half-way closes the connection, the reply cut short. */
+    public interface Body {
+        void writeTo(OutputStream out) throws IOException;
     }
 
     /** Turns requests into responses; may throw {@link HttpError} for a request it refuses. */
@@ -163,6 +180,7 @@ public final class Http11Server implements AutoCloseable {
             boolean keepAlive;
             Response response;
             boolean head = false;
+            boolean http10 = false;
             try {
                 timed.deadline = System.nanoTime() + limits.idleTimeout().toNanos();
                 in.mark(1);
@@ -186,7 +204,7 @@ public final class Http11Server implements AutoCloseable {
                 if (parts[1].chars().anyMatch(ch -> ch <= ' ' || ch >= 0x7F)) {
                     throw new HttpError(400, "control character or non-ASCII byte in the request target", true);
                 }
-                boolean http10 = parts[2].equals("HTTP/1.0");
+                http10 = parts[2].equals("HTTP/1.0");
                 keepAlive = !http10;
                 long contentLength = -1;
                 boolean host = false;
@@ -263,6 +281,7 @@ public final class Http11Server implements AutoCloseable {
             } catch (SocketException e) {
                 return;
             }
+            keepAlive &= response.stream() == null || !http10;
             write(out, response, keepAlive, head);
             if (!keepAlive) {
                 timed.deadline = System.nanoTime() + LINGER_MILLIS * 1_000_000L;
@@ -367,17 +386,79 @@ public final class Http11Server implements AutoCloseable {
     private static void write(OutputStream out, Response r, boolean keepAlive, boolean head) throws IOException {
         StringBuilder h = new StringBuilder(128)
                 .append("HTTP/1.1 ").append(r.status()).append(' ').append(reason(r.status())).append("\r\n")
-                .append("Content-Type: ").append(r.contentType()).append("\r\n")
-                .append("Content-Length: ").append(r.body().length).append("\r\n");
+                .append("Content-Type: ").append(r.contentType()).append("\r\n");
+        boolean chunked = r.stream() != null && keepAlive;
+        if (r.stream() == null) {
+            h.append("Content-Length: ").append(r.body().length).append("\r\n");
+        } else if (chunked) {
+            h.append("Transfer-Encoding: chunked\r\n");
+        }
         if (!keepAlive) {
             h.append("Connection: close\r\n");
         }
         h.append("\r\n");
         out.write(h.toString().getBytes(StandardCharsets.US_ASCII));
-        if (!head) {
+        if (head) {
+            // headers only
+        } else if (r.stream() == null) {
             out.write(r.body());
+        } else if (chunked) {
+            Chunked body = new Chunked(out);
+            r.stream().writeTo(body);
+            body.close(); // only after a whole body: one cut short must not look complete
+        } else {
+            r.stream().writeTo(out);
         }
         out.flush();
+    }
+
+    /** RFC 9112 chunked coding over {@code out}, one chunk per 8 KiB; close() ends the body, not the stream. */
+    private static final class Chunked extends OutputStream {
+        private final OutputStream out;
+        private final byte[] buf = new byte[8192];
+        private int n;
+
+        Chunked(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            if (n == buf.length) {
+                chunk();
+            }
+            buf[n++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            while (len > 0) {
+                if (n == buf.length) {
+                    chunk();
+                }
+                int k = Math.min(len, buf.length - n);
+                System.arraycopy(b, off, buf, n, k);
+                n += k;
+                off += k;
+                len -= k;
+            }
+        }
+
+        private void chunk() throws IOException {
+            if (n > 0) {
+                out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(buf, 0, n);
+                out.write('\r');
+                out.write('\n');
+                n = 0;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            chunk();
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
     }
 
     private static String reason(int status) {
