@@ -3,7 +3,7 @@ package io.bucketdns.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bucketdns.Eventually;
-import java.io.ByteArrayOutputStream;
+import io.bucketdns.pdns.HttpConnectorTest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -51,24 +51,8 @@ class Http11ServerTest {
         s.getOutputStream().flush();
     }
 
-    /** One response: status line, headers and Content-Length bytes of body. */
-    static String response(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                return head.toString(StandardCharsets.ISO_8859_1);
-            }
-            head.write(b);
-        }
-        String headers = head.toString(StandardCharsets.ISO_8859_1);
-        int length = 0;
-        for (String line : headers.split("\r\n")) {
-            if (line.toLowerCase().startsWith("content-length:")) {
-                length = Integer.parseInt(line.substring(15).strip());
-            }
-        }
-        return headers + new String(in.readNBytes(length), StandardCharsets.UTF_8);
+    private static String response(InputStream in) throws IOException {
+        return HttpConnectorTest.readResponse(in);
     }
 
     @Test

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The HTTP connector on a real socket: PowerDNS's three encodings, keep-alive, and garbage. */
-class HttpConnectorTest {
+public class HttpConnectorTest {
     static HttpConnector connector;
     static String base;
     static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -211,7 +211,8 @@ class HttpConnectorTest {
         }
     }
 
-    static String readResponse(InputStream in) throws IOException {
+    /** One response from {@code in}: status line, headers and Content-Length bytes of body. */
+    public static String readResponse(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
             int b = in.read();
