@@ -197,8 +197,9 @@ public final class Service implements AutoCloseable {
                     yield http;
                 }
                 case "unix" -> {
-                    UnixConnector unix = UnixConnector.start(cfg.unixSocket(), remoteBackend("unix"));
-                    LOG.info("powerdns remote backend: unix:path={}", cfg.unixSocket());
+                    UnixConnector unix = UnixConnector.start(cfg.unixSocket().path(), cfg.unixSocket().mode(), cfg.unixSocket().group(),
+                            remoteBackend("unix"));
+                    LOG.info("powerdns remote backend: unix:path={}", cfg.unixSocket().path());
                     yield unix;
                 }
                 case "dns" -> {

@@ -4,9 +4,11 @@ import io.bucketdns.dns.Zone;
 import io.bucketdns.tls.TlsTrust;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The whole configuration, validated: every value here is usable as is. Built by {@link
@@ -14,7 +16,7 @@ import java.util.Map;
  *
  * @param file the file it was read from; null for the built-in defaults
  * @param remoteBackend the PowerDNS remote-backend HTTP listener; null when switched off
- * @param unixSocket the PowerDNS remote-backend unix socket (absolute); null when switched off
+ * @param unixSocket the PowerDNS remote-backend unix socket; null when switched off
  * @param zones the served global zones with their answer settings
  * @param rgw how to reach the RGW Admin Ops API
  * @param debug the seed's {@code debug} flag: more logging
@@ -27,7 +29,7 @@ import java.util.Map;
 public record BucketDnsConfig(
         Path file,
         InetSocketAddress remoteBackend,
-        Path unixSocket,
+        UnixSocket unixSocket,
         List<Zone> zones,
         Rgw rgw,
         boolean debug,
@@ -63,6 +65,19 @@ public record BucketDnsConfig(
         public String toString() {
             return "Rgw[endpoints=" + endpoints + ", adminEntry=" + adminEntry + ", accessKey=" + accessKey
                     + ", secretKey=***, signature=" + signature + ", tls=" + tls + "]";
+        }
+    }
+
+    /**
+     * The PowerDNS unix connector's socket ({@code [powerdns] unix_socket*}).
+     *
+     * @param path absolute
+     * @param mode its permissions; connecting needs write permission
+     * @param group the group it is given (the one PowerDNS runs as); null: the process's own
+     */
+    public record UnixSocket(Path path, Set<PosixFilePermission> mode, String group) {
+        public UnixSocket {
+            mode = Set.copyOf(mode);
         }
     }
 

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -59,7 +60,7 @@ public final class ConfigLoader {
     private static final Map<String, Set<String>> KEYS = Map.of(
             "powerdns", Set.of("listen_addr", "listen_port", "dns_zone", "dns_soa_record", "dns_soa_ttl", "dns_default_ttl",
                     "rgw_endpoint", "rgw_admin_entry", "rgw_access_key", "rgw_secret_key", "rgw_signature", "debug", "unix_socket",
-                    "rgw_ca_file", "rgw_tls_verify"),
+                    "rgw_ca_file", "rgw_tls_verify", "unix_socket_mode", "unix_socket_group"),
             "catalog", Set.of("source", "file", "unknown_bucket", "default_zonegroup", "snapshot", "max_staleness",
                     "miss_lookups_per_second", "relist_interval", "log_sweep"),
             "dns", Set.of("listen", "ns", "a", "aaaa"),
@@ -141,7 +142,7 @@ public final class ConfigLoader {
                     throw error("powerdns", "listen_addr", "'" + addr + "' is not an address of this machine", "use an IP such as 127.0.0.1");
                 }
             }
-            Path unixSocket = unixSocket();
+            BucketDnsConfig.UnixSocket unixSocket = unixSocket();
             List<Zone> zones = zones();
             BucketDnsConfig.Rgw rgw = new BucketDnsConfig.Rgw(
                     endpoints(), get("powerdns", "rgw_admin_entry").replaceAll("^/+|/+$", ""),
@@ -410,7 +411,7 @@ public final class ConfigLoader {
          * The seed's HTTP listener has a twin for PowerDNS's unix connector. The path must fit a
          * socket address (sun_path: 107 bytes and a NUL) and its directory must exist.
          */
-        private Path unixSocket() {
+        private BucketDnsConfig.UnixSocket unixSocket() {
             String v = get("powerdns", "unix_socket");
             if (v.isEmpty()) {
                 return null;
@@ -425,7 +426,46 @@ public final class ConfigLoader {
                 throw error("powerdns", "unix_socket", "directory " + path.getParent() + " does not exist",
                         "create it, or fix the path (relative to the config file)");
             }
-            return path;
+            return new BucketDnsConfig.UnixSocket(path, socketMode(), socketGroup());
+        }
+
+        /** Octal like chmod's, rw bits only (default 0660): only the owner and group may connect. */
+        private Set<PosixFilePermission> socketMode() {
+            String v = get("powerdns", "unix_socket_mode");
+            if (v.isEmpty()) {
+                v = "0660";
+            }
+            if (!v.matches("0?[0-7]{3}")) {
+                throw error("powerdns", "unix_socket_mode", "'" + v + "' is not an octal mode", "write it as chmod does, e.g. 0660");
+            }
+            int mode = Integer.parseInt(v, 8);
+            if ((mode & 0111) != 0) {
+                throw error("powerdns", "unix_socket_mode", "'" + v + "' has execute bits, which mean nothing on a socket",
+                        "use read and write bits only, e.g. 0660");
+            }
+            Set<PosixFilePermission> perms = java.util.EnumSet.noneOf(PosixFilePermission.class);
+            PosixFilePermission[] bits = PosixFilePermission.values(); // OWNER_READ .. OTHERS_EXECUTE, high bit first
+            for (int i = 0; i < 9; i++) {
+                if ((mode & (0400 >> i)) != 0) {
+                    perms.add(bits[i]);
+                }
+            }
+            return perms;
+        }
+
+        /** A group of this machine, by name or number; empty: the process's own group. */
+        private String socketGroup() {
+            String v = get("powerdns", "unix_socket_group");
+            if (v.isEmpty()) {
+                return null;
+            }
+            try {
+                java.nio.file.FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByGroupName(v);
+            } catch (IOException e) {
+                throw error("powerdns", "unix_socket_group", "no group '" + v + "' on this machine",
+                        "name the group PowerDNS runs as, e.g. pdns");
+            }
+            return v;
         }
 
         private Map<String, String> zonegroupHostnames() {

@@ -10,7 +10,9 @@ import java.util.Map;
  * An INI file read the way Python's ConfigParser reads it, so that the seed's {@code
  * rgw-pdns.conf} files parse unchanged: {@code [section]} headers, {@code key = value} or {@code
  * key: value}, keys case-insensitive, full-line comments with {@code #} or {@code ;}, inline
- * comments after whitespace, and continuation lines that start with whitespace.
+ * comments after whitespace, and continuation lines that start with whitespace. A section or a key
+ * given twice is an error, as in ConfigParser's default strict mode. Unlike ConfigParser, values are
+ * taken literally (no {@code %} interpolation) and {@code [DEFAULT]} is an ordinary section name.
  */
 final class Ini {
     /** One value and the line it was set on, for error messages. */
@@ -81,6 +83,11 @@ final class Ini {
             }
             String key = trimmed.substring(0, eq).strip().toLowerCase(Locale.ROOT);
             String value = stripComment(trimmed.substring(eq + 1)).strip();
+            if (current.containsKey(key)) {
+                // as Python's ConfigParser (strict, its default) refuses it: the one meant is not clear
+                throw new ConfigException(file, n, "key '" + key + "' appears twice in its section (first on line "
+                        + current.get(key).line() + ")", "keep one of them");
+            }
             current.put(key, new Entry(value, n));
             lastKey = key;
         }

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,8 +26,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The file is polled (size, modification time, inode) every {@value #POLL_MILLIS} ms rather than
  * watched, because inotify misses atomic renames on some file systems and is absent on others; a
- * change is answered within a second. A file that fails to parse is reported once, with its line,
- * and the last good catalog stays in force.
+ * change is read once it has held still ({@link StableFile}) and answered within a second or so. A
+ * file that fails to parse, or that has no buckets without saying so, is reported once, with its
+ * line, and the last good catalog stays in force.
  */
 public final class FileCatalogSource implements CatalogSource {
     static final long POLL_MILLIS = 250;
@@ -38,6 +38,7 @@ public final class FileCatalogSource implements CatalogSource {
     private final Map<String, Zonegroup> zonegroups;
     private final Zonegroup defaultZonegroup;
     private ScheduledExecutorService poller;
+    private StableFile stable;
     private Object lastSeen;
     private Object lastReported;
 
@@ -55,7 +56,8 @@ public final class FileCatalogSource implements CatalogSource {
     @Override
     public void start(CatalogWriter writer) {
         LiveCatalog target = writer.live();
-        lastSeen = stamp();
+        stable = new StableFile(file);
+        lastSeen = stable.settled(System.nanoTime());
         writer.replace(load(target.current().serial()), Map.of()).join();
         target.health().fullLoadDone();
         LOG.info("catalog: {} buckets from {}", target.current().size(), file);
@@ -69,7 +71,7 @@ public final class FileCatalogSource implements CatalogSource {
 
     private void poll(CatalogWriter writer) {
         LiveCatalog target = writer.live();
-        Object now = stamp();
+        Object now = stable.settled(System.nanoTime());
         if (Objects.equals(now, lastSeen)) {
             if (!Objects.equals(now, lastReported)) {
                 target.health().synced();
@@ -78,6 +80,7 @@ public final class FileCatalogSource implements CatalogSource {
         }
         try {
             Catalog next = load(target.current().serial());
+            StableFile.checkNotEmptied(file, next.size(), target.current().size());
             writer.replace(next, Map.of()).join();
             target.health().fullLoadDone();
             lastSeen = now;
@@ -100,16 +103,6 @@ public final class FileCatalogSource implements CatalogSource {
             return Catalog.of(zonegroups, defaultZonegroup, BucketFile.read(file, in, zonegroups.keySet()), previousSerial);
         } catch (IOException e) {
             throw new CatalogException(file + ": cannot read: " + e.getMessage(), e);
-        }
-    }
-
-    /** What identifies one version of the file: size, mtime and inode, or the failure to stat it. */
-    private Object stamp() {
-        try {
-            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-            return java.util.List.of(a.size(), a.lastModifiedTime(), String.valueOf(a.fileKey()));
-        } catch (IOException e) {
-            return "missing";
         }
     }
 

@@ -99,6 +99,10 @@ public final class HttpConnector implements AutoCloseable {
         if (method.isEmpty()) {
             throw new BadRequest(400, "no remote-backend method named; call " + PREFIX + "/<method>");
         }
+        if (method.equals("list")) {
+            String listed = method;
+            return Http11Server.Response.streamed(200, out -> backend.stream(listed, parameters, out));
+        }
         return new Http11Server.Response(200, backend.handle(method, parameters));
     }
 

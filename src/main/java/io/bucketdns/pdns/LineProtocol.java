@@ -21,11 +21,19 @@ public final class LineProtocol {
 
     private LineProtocol() {}
 
+    /** A connection's line buffer starts this small and doubles up to {@link #MAX_LINE} as lines need. */
+    static final int FIRST_LINE_BUFFER = 512;
+
     /** Answers calls from {@code in} on {@code out} until {@code in} ends. */
     public static void serve(InputStream in, OutputStream out, RemoteBackend backend) throws IOException {
-        OutputStream replies = new BufferedOutputStream(out);
-        byte[] chunk = new byte[8192];
-        byte[] line = new byte[MAX_LINE];
+        serve(in, out, backend, () -> { });
+    }
+
+    /** As above, running {@code answered} after each reply (a connection's sign of life). */
+    static void serve(InputStream in, OutputStream out, RemoteBackend backend, Runnable answered) throws IOException {
+        OutputStream replies = new BufferedOutputStream(out, 1024);
+        byte[] chunk = new byte[2048];
+        byte[] line = new byte[FIRST_LINE_BUFFER];
         int length = 0;
         boolean tooLong = false;
         int n;
@@ -34,9 +42,13 @@ public final class LineProtocol {
                 byte b = chunk[i];
                 if (b == '\n') {
                     reply(line, length, tooLong, replies, backend);
+                    answered.run();
                     length = 0;
                     tooLong = false;
                 } else if (length < MAX_LINE) {
+                    if (length == line.length) {
+                        line = java.util.Arrays.copyOf(line, Math.min(MAX_LINE, line.length * 2));
+                    }
                     line[length++] = b;
                 } else {
                     tooLong = true;
@@ -47,23 +59,24 @@ public final class LineProtocol {
     }
 
     private static void reply(byte[] line, int length, boolean tooLong, OutputStream out, RemoteBackend backend) throws IOException {
-        byte[] reply;
         if (tooLong) {
-            reply = RemoteBackend.failure("line longer than " + MAX_LINE + " bytes");
+            out.write(RemoteBackend.failure("line longer than " + MAX_LINE + " bytes"));
         } else if (isBlank(line, length)) {
             return;
         } else {
+            RemoteCall call = null;
             try {
-                RemoteCall call = RemoteCall.parse(line, 0, length);
-                reply = call.method() == null
-                        ? RemoteBackend.failure("no \"method\" in the call")
-                        : backend.handle(call.method(), call.parameters());
+                call = RemoteCall.parse(line, 0, length);
             } catch (IllegalArgumentException e) {
                 String text = new String(line, 0, length, StandardCharsets.UTF_8);
-                reply = RemoteBackend.failure("cannot read call '" + RemoteBackend.printable(text) + "': " + e.getMessage());
+                out.write(RemoteBackend.failure("cannot read call '" + RemoteBackend.printable(text) + "': " + e.getMessage()));
+            }
+            if (call != null && call.method() == null) {
+                out.write(RemoteBackend.failure("no \"method\" in the call"));
+            } else if (call != null) {
+                backend.stream(call.method(), call.parameters(), out);
             }
         }
-        out.write(reply);
         out.write('\n');
         out.flush();
     }

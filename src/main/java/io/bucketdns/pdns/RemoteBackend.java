@@ -14,6 +14,7 @@ import io.bucketdns.dns.Resolver;
 import io.bucketdns.dns.Zone;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -65,7 +66,7 @@ public final class RemoteBackend {
                 case "getDomainInfo" -> domainInfo(text(parameters, "name"));
                 case "getAllDomainMetadata" -> literal("{}");
                 case "getDomainMetadata" -> literal("[]");
-                case "list" -> list(text(parameters, "zonename"));
+                case "list" -> listing(parameters);
                 default -> failure("bucketdns does not implement method '" + printable(method) + "'");
             };
             if (LOG.isDebugEnabled()) {
@@ -76,6 +77,48 @@ public final class RemoteBackend {
             LOG.error("pdns {} failed", printable(method), e);
             return failure("bucketdns failed on " + printable(method) + ": " + e.getClass().getSimpleName());
         }
+    }
+
+    /**
+     * Writes the reply to one call on {@code out}: the bytes {@link #handle} returns, except that a
+     * zone's listing goes out record by record as it is generated. At 10 M buckets it is about 1 GB
+     * of JSON, which must never sit in memory whole.
+     *
+     * @throws IOException when {@code out} fails, or the listing fails half-way (the reply is then
+     *     cut short and the transport must close its connection)
+     */
+    public void stream(String method, JsonNode parameters, OutputStream out) throws IOException {
+        if (!method.equals("list")) {
+            out.write(handle(method, parameters));
+            return;
+        }
+        String zonename = text(parameters, "zonename");
+        List<Zone> zones = authority.zones();
+        int i = zoneIndex(zones, zonename);
+        if (i < 0) {
+            out.write(literal("false"));
+            return;
+        }
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            g.writeStartObject();
+            list(g, zones.get(i), authority.catalog());
+            g.writeEndObject();
+        } catch (RuntimeException e) {
+            LOG.error("pdns list {} failed half-way", printable(zonename), e);
+            throw new IOException("listing " + zonename + " failed half-way: " + e, e);
+        }
+    }
+
+    /** A zone's listing in memory, for callers that need the bytes whole (small zones, tests). */
+    private byte[] listing(JsonNode parameters) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            stream("list", parameters, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
     /** The reply to a call that could not even be decoded into a method and parameters. */
@@ -144,35 +187,26 @@ public final class RemoteBackend {
     }
 
     /** The zone's records: the apex, then one CNAME per known bucket (a snapshot; unknown names are not listed). */
-    private byte[] list(String zonename) {
-        List<Zone> zones = authority.zones();
-        int i = zoneIndex(zones, zonename);
-        if (i < 0) {
-            return literal("false");
+    private static void list(JsonGenerator g, Zone zone, Catalog c) throws IOException {
+        g.writeArrayFieldStart("result");
+        for (ResourceRecord r : Resolver.apexRecords(zone, c, zone.absoluteName())) {
+            record(g, r);
         }
-        Zone zone = zones.get(i);
-        Catalog c = authority.catalog();
-        return write(g -> {
-            g.writeArrayFieldStart("result");
-            for (ResourceRecord r : Resolver.apexRecords(zone, c, zone.absoluteName())) {
-                record(g, r);
-            }
-            IOException[] failed = new IOException[1];
-            c.forEachBucket((bucket, zg) -> {
-                if (failed[0] == null) {
-                    try {
-                        record(g, new ResourceRecord(bucket + "." + zone.absoluteName(), RecordType.CNAME, zone.defaultTtl(),
-                                bucket + "." + zg.hostname() + "."));
-                    } catch (IOException e) {
-                        failed[0] = e;
-                    }
+        IOException[] failed = new IOException[1];
+        c.forEachBucket((bucket, zg) -> {
+            if (failed[0] == null) {
+                try {
+                    record(g, new ResourceRecord(bucket + "." + zone.absoluteName(), RecordType.CNAME, zone.defaultTtl(),
+                            bucket + "." + zg.hostname() + "."));
+                } catch (IOException e) {
+                    failed[0] = e;
                 }
-            });
-            if (failed[0] != null) {
-                throw failed[0];
             }
-            g.writeEndArray();
         });
+        if (failed[0] != null) {
+            throw failed[0];
+        }
+        g.writeEndArray();
     }
 
     private static void domain(JsonGenerator g, int id, Zone z, Catalog c) throws IOException {

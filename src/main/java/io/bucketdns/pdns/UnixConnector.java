@@ -1,5 +1,6 @@
 package io.bucketdns.pdns;
 
+import io.bucketdns.server.Connections;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
@@ -10,9 +11,9 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,17 +22,22 @@ import org.slf4j.LoggerFactory;
  * remote-connection-string=unix:path=...}: a stream socket on which each connection speaks
  * {@link LineProtocol}. PowerDNS opens one connection per backend thread and keeps it.
  *
- * <p>The socket file is made writable by every local user, because PowerDNS usually runs as its
- * own user and connecting needs write permission; it only answers questions that DNS publishes
- * anyway. A stale file left by a crash is replaced; a socket another process still serves is not.
+ * <p>Connecting needs write permission on the socket file: it gets the configured mode (0660 by
+ * default) and group (the one PowerDNS runs as), so other local users are refused by the kernel.
+ * At most {@value #MAX_CONNECTIONS} connections are open; one more closes the idlest, as the other
+ * listeners do, and each connection's buffers grow with the lines it sends rather than being
+ * allocated whole up front. A stale file left by a crash is replaced; a socket another process
+ * still serves is not.
  */
 public final class UnixConnector implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UnixConnector.class);
+    /** PowerDNS opens one connection per backend thread (a handful); the rest is room for reconnects and tools. */
+    static final int MAX_CONNECTIONS = 64;
 
     private final Path path;
     private final ServerSocketChannel server;
     private final RemoteBackend backend;
-    private final Set<SocketChannel> clients = ConcurrentHashMap.newKeySet();
+    private final Connections<SocketChannel> clients = new Connections<>(MAX_CONNECTIONS);
     private final Thread acceptor;
 
     private UnixConnector(Path path, ServerSocketChannel server, RemoteBackend backend) {
@@ -42,19 +48,26 @@ public final class UnixConnector implements AutoCloseable {
     }
 
     /**
-     * Creates the socket at {@code path} and starts serving.
+     * Creates the socket at {@code path} with {@code mode} and {@code group} and starts serving.
      *
-     * @throws IOException naming the path when it is in use, not a socket, or cannot be created
+     * @param group a group name or number; null keeps the process's own
+     * @throws IOException naming the path when it is in use, not a socket, or cannot be created or given that group
      */
-    public static UnixConnector start(Path path, RemoteBackend backend) throws IOException {
+    public static UnixConnector start(Path path, Set<PosixFilePermission> mode, String group, RemoteBackend backend) throws IOException {
         removeStale(path);
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             server.bind(UnixDomainSocketAddress.of(path));
-            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-rw-rw-"));
+            Files.setPosixFilePermissions(path, mode);
+            if (group != null) {
+                Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                        .setGroup(path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(group));
+            }
         } catch (IOException e) {
             server.close();
-            throw new IOException("cannot create unix socket " + path + ": " + e.getMessage(), e);
+            Files.deleteIfExists(path);
+            throw new IOException("cannot create unix socket " + path + (group == null ? "" : " for group " + group) + ": " + e
+                    + (group == null ? "" : "; the process must be a member of that group (systemd: SupplementaryGroups=)"), e);
         }
         UnixConnector connector = new UnixConnector(path, server, backend);
         connector.acceptor.start();
@@ -98,8 +111,8 @@ public final class UnixConnector implements AutoCloseable {
                 pause();
                 continue;
             }
-            clients.add(client);
-            Thread.ofVirtual().name("pdns-unix").start(() -> serve(client));
+            Connections.Connection<SocketChannel> c = clients.admit(client);
+            Thread.ofVirtual().name("pdns-unix").start(() -> serve(c));
         }
     }
 
@@ -112,23 +125,26 @@ public final class UnixConnector implements AutoCloseable {
         }
     }
 
-    private void serve(SocketChannel client) {
-        try (client) {
-            LineProtocol.serve(Channels.newInputStream(client), Channels.newOutputStream(client), backend);
+    private void serve(Connections.Connection<SocketChannel> c) {
+        try (SocketChannel client = c.socket) {
+            LineProtocol.serve(Channels.newInputStream(client), Channels.newOutputStream(client), backend, c::touch);
         } catch (IOException e) {
             LOG.debug("pdns unix: connection ended: {}", e.toString());
         } finally {
-            clients.remove(client);
+            clients.remove(c);
         }
+    }
+
+    /** Open connections now. */
+    int connections() {
+        return clients.size();
     }
 
     @Override
     public void close() {
         try {
             server.close();
-            for (SocketChannel c : clients) {
-                c.close();
-            }
+            clients.closeAll();
             Files.deleteIfExists(path);
         } catch (IOException e) {
             LOG.warn("pdns unix: closing {}: {}", path, e.toString());

@@ -1,28 +1,31 @@
 package io.bucketdns.server;
 
+import java.io.Closeable;
 import java.io.IOException;
-import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The open TCP connections of a server, at most {@code max}. Admitting one more at the bound
- * closes the connection that has waited longest since its last message: a crowd of clients that
- * connect and stall then only ever delays the next client by one close, never locks it out.
+ * The open connections of a server, at most {@code max}. Admitting one more at the bound closes
+ * the connection that has waited longest since its last message: a crowd of clients that connect
+ * and stall then only ever delays the next client by one close, never locks it out. Shared by
+ * every stream listener (DNS over TCP, the HTTP and unix connectors).
+ *
+ * @param <C> the connection's socket or channel, closed on eviction
  */
-final class Connections {
+public final class Connections<C extends Closeable> {
     private final int max;
-    private final Set<Connection> open = ConcurrentHashMap.newKeySet();
+    private final Set<Connection<C>> open = ConcurrentHashMap.newKeySet();
 
-    Connections(int max) {
+    public Connections(int max) {
         this.max = max;
     }
 
     /** Registers an accepted socket, closing the idlest connection first when at the bound. */
-    synchronized Connection admit(Socket socket) {
+    public synchronized Connection<C> admit(C socket) {
         if (open.size() >= max) {
-            Connection idlest = null;
-            for (Connection c : open) {
+            Connection<C> idlest = null;
+            for (Connection<C> c : open) {
                 if (idlest == null || c.lastActive - idlest.lastActive < 0) {
                     idlest = c;
                 }
@@ -32,41 +35,42 @@ final class Connections {
                 idlest.close();
             }
         }
-        Connection c = new Connection(socket);
+        Connection<C> c = new Connection<>(socket);
         open.add(c);
         return c;
     }
 
-    void remove(Connection c) {
+    public void remove(Connection<C> c) {
         open.remove(c);
     }
 
-    int size() {
+    public int size() {
         return open.size();
     }
 
-    void closeAll() {
-        for (Connection c : open) {
+    public void closeAll() {
+        for (Connection<C> c : open) {
             c.close();
         }
         open.clear();
     }
 
     /** One client connection and when it last completed a message. */
-    static final class Connection {
-        final Socket socket;
+    public static final class Connection<C extends Closeable> {
+        public final C socket;
         volatile long lastActive = System.nanoTime();
 
-        Connection(Socket socket) {
+        Connection(C socket) {
             this.socket = socket;
         }
 
-        void touch() {
+        /** A whole message arrived: this connection is now the least idle. */
+        public void touch() {
             lastActive = System.nanoTime();
         }
 
         /** Closes the socket; a thread blocked reading or writing it wakes with an exception. */
-        void close() {
+        public void close() {
             try {
                 socket.close();
             } catch (IOException e) {

@@ -6,6 +6,7 @@ import java.net.BindException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.channels.DatagramChannel;
@@ -37,7 +38,7 @@ public final class DnsServer implements AutoCloseable {
 
     private final List<UdpListener> udp = new ArrayList<>();
     private final List<TcpListener> tcp = new ArrayList<>();
-    private final Connections connections;
+    private final Connections<Socket> connections;
 
     /**
      * How much the server takes on.
@@ -67,7 +68,7 @@ public final class DnsServer implements AutoCloseable {
     }
 
     private DnsServer(Limits limits) {
-        this.connections = new Connections(limits.maxTcpConnections());
+        this.connections = new Connections<>(limits.maxTcpConnections());
     }
 
     /**

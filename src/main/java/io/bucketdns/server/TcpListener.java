@@ -27,12 +27,12 @@ final class TcpListener implements AutoCloseable {
 
     private final ServerSocket server;
     private final Responder responder;
-    private final Connections connections;
+    private final Connections<Socket> connections;
     private final int idleMillis;
     private final long messageNanos;
     private Thread acceptor;
 
-    TcpListener(ServerSocket server, Responder responder, Connections connections, DnsServer.Limits limits) {
+    TcpListener(ServerSocket server, Responder responder, Connections<Socket> connections, DnsServer.Limits limits) {
         this.server = server;
         this.responder = responder;
         this.connections = connections;
@@ -61,12 +61,12 @@ final class TcpListener implements AutoCloseable {
                 sleep();
                 continue;
             }
-            Connections.Connection c = connections.admit(socket);
+            Connections.Connection<Socket> c = connections.admit(socket);
             Thread.ofVirtual().name("dns-tcp").start(() -> serve(c));
         }
     }
 
-    private void serve(Connections.Connection c) {
+    private void serve(Connections.Connection<Socket> c) {
         Socket socket = c.socket;
         try (socket) {
             socket.setTcpNoDelay(true);

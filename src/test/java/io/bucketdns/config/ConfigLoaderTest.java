@@ -171,6 +171,7 @@ class ConfigLoaderTest {
                 new Bad("dns_zone = x\n", 1, "key 'dns_zone' comes before any [section]"),
                 new Bad("[powerdns\n", 1, "has no closing ']'"),
                 new Bad("[powerdns]\n[powerdns]\n", 2, "section [powerdns] appears twice (first on line 1)"),
+                new Bad("[powerdns]\ndebug = true\nDebug = false\n", 3, "key 'debug' appears twice in its section (first on line 2); fix: keep one"),
                 new Bad("[powerdns]\ndebug = maybe\n", 2, "[powerdns] debug: 'maybe' is not a boolean"),
                 new Bad("[catalog]\nsource = ldap\n", 2, "[catalog] source: 'ldap' is not a catalog source; fix: write rgw or file"),
                 new Bad("[catalog]\nsource = file\n", 1, "[catalog] source = file needs a file"),

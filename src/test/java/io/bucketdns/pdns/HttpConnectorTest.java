@@ -22,7 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The HTTP connector on a real socket: PowerDNS's three encodings, keep-alive, and garbage. */
-class HttpConnectorTest {
+public class HttpConnectorTest {
     static HttpConnector connector;
     static String base;
     static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -151,7 +151,19 @@ class HttpConnectorTest {
                 new Garbage("GET / HTTP/1.1\r\nX-Big: " + "y".repeat(10_000) + "\r\n\r\n", "431", "header field longer than 8192 bytes"),
                 new Garbage("GET / HTTP/1.1\r\nno colon here\r\n\r\n", "400", "malformed header field"),
                 new Garbage("POST /dns/lookup HTTP/1.1\r\nContent-Length: 99999999\r\n\r\n{", "413", "request body larger than 65536 bytes"),
-                new Garbage("POST /dns/lookup HTTP/1.1\r\nContent-Length: -5\r\n\r\n", "400", "Content-Length '-5' is not a length"),
+                new Garbage("POST /dns/lookup HTTP/1.1\r\nContent-Length: -5\r\n\r\n", "400", "Content-Length '-5' is not a length (digits only)"),
+                // RFC 9112 framing errors: each one 400 and the connection closed
+                new Garbage("POST /dns/lookup HTTP/1.1\r\nContent-Length: +5\r\n\r\nhello", "400", "Content-Length '+5' is not a length (digits only)"),
+                new Garbage("POST /dns/lookup HTTP/1.1\r\nContent-Length: 5, 5\r\n\r\nhello", "400", "Content-Length '5, 5' is not a length (digits only)"),
+                new Garbage("POST /dns/lookup HTTP/1.1\r\nContent-Length: 0x5\r\n\r\nhello", "400", "Content-Length '0x5' is not a length (digits only)"),
+                new Garbage("POST /dns/lookup HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello", "400", "more than one Content-Length"),
+                new Garbage("POST /dns/lookup HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 2\r\n\r\nhello", "400", "more than one Content-Length"),
+                new Garbage("GET / HTTP/1.1\r\nHost : x\r\n\r\n", "400", "whitespace between a header field name and its colon"),
+                new Garbage("POST /dns/lookup HTTP/1.1\r\nContent-Length\t: 2\r\n\r\n{}", "400", "whitespace between a header field name and its colon"),
+                new Garbage("GET / HTTP/1.1\r\nX-A: 1\r\n  folded\r\n\r\n", "400", "obsolete line folding (a header line starting with whitespace) is not accepted"),
+                new Garbage("GET / HTTP/1.1\r\nX(A): 1\r\n\r\n", "400", "header field name is not a token"),
+                new Garbage("GET / HTTP/1.1\r\nX-A: a\u0000b\r\n\r\n", "400", "control character in a header field value"),
+                new Garbage("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", "400", "more than one Host"),
                 new Garbage("POST /dns/lookup HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", "501",
                         "Transfer-Encoding is not supported; send Content-Length"),
                 new Garbage("GET /dns/lookup/%zz%2eo%2eexample%2ecom/ANY HTTP/1.1\r\nHost: x\r\n\r\n", "200", "\"result\":[]"));
@@ -199,7 +211,8 @@ class HttpConnectorTest {
         }
     }
 
-    static String readResponse(InputStream in) throws IOException {
+    /** One response from {@code in}: status line, headers and Content-Length bytes of body. */
+    public static String readResponse(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
             int b = in.read();

@@ -36,6 +36,24 @@ class LineProtocolTest {
     }
 
     @Test
+    void aZonesListingIsStreamedOnOneLineAndTheNextCallFollows() throws IOException {
+        List<String> replies = serve("""
+                {"method":"list","parameters":{"zonename":"o.example.com.","domain_id":1}}
+                {"method":"list","parameters":{"zonename":"other.example.","domain_id":2}}
+                {"method":"initialize"}
+                """);
+        assertThat(replies).hasSize(3);
+        assertThat(replies.get(0)).startsWith("{\"result\":[{\"qtype\":\"SOA\"")
+                .contains("{\"qtype\":\"CNAME\",\"qname\":\"foo.o.example.com.\",\"content\":\"foo.o.example.eu.\",\"ttl\":60}")
+                .endsWith("]}");
+        // the same bytes the in-memory path gives
+        assertThat(replies.get(0)).isEqualTo(new String(BACKEND.handle("list",
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"zonename\":\"o.example.com.\"}")), StandardCharsets.UTF_8));
+        assertThat(replies.get(1)).isEqualTo("{\"result\":false}");
+        assertThat(replies.get(2)).isEqualTo("{\"result\":true}");
+    }
+
+    @Test
     void aLineThatIsNotACallGetsAFailureSayingWhyAndTheStreamStaysInStep() throws IOException {
         List<String> replies = serve("not json\n[1,2]\n{\"parameters\":{}}\n\n   \n{\"method\":\"initialize\"}\n");
         assertThat(replies).hasSize(4);
