@@ -47,6 +47,9 @@ final class Query {
     int udpSize;
     int ednsVersion;
     boolean dnssecOk;
+    /** Set by the {@link Responder}: what rate limiting counts its response as, and under which name (null: none). */
+    RateLimit.Kind kind;
+    String limitName;
 
     int opcode() {
         return (flags >> 11) & 0xF;
@@ -57,6 +60,8 @@ final class Query {
         name = null;
         edns = false;
         questionEnd = HEADER;
+        kind = RateLimit.Kind.ERROR;
+        limitName = null;
         if (length < HEADER) {
             return Verdict.DROP;
         }
@@ -66,9 +71,11 @@ final class Query {
             return Verdict.DROP;
         }
         if (opcode() != 0) {
+            findOpt(m, length);
             return Verdict.NOTIMP;
         }
         if (u16(m, 4) != 1) {
+            findOpt(m, length);
             return Verdict.FORMERR;
         }
         int pos = question(m, length);
@@ -88,6 +95,31 @@ final class Query {
             return Verdict.FORMERR;
         }
         return edns && ednsVersion > 0 ? Verdict.BADVERS : Verdict.ANSWER;
+    }
+
+    /**
+     * Looks for the OPT of a message that is not one plain question (another opcode, whose sections
+     * may mean something else, or not one question), whose additional section is still last: RFC
+     * 6891 asks for our OPT in every response to a request that had one. A message that cannot be
+     * walked has none.
+     */
+    private void findOpt(byte[] m, int length) {
+        int pos = HEADER;
+        for (int i = u16(m, 4); i > 0 && pos >= 0; i--) {
+            pos = skipName(m, pos, length);
+            pos = pos < 0 || pos + 4 > length ? -1 : pos + 4;
+        }
+        int records = u16(m, 6) + u16(m, 8);
+        for (int i = 0; i < records && pos >= 0; i++) {
+            pos = skipRecord(m, pos, length);
+        }
+        int additional = u16(m, 10);
+        for (int i = 0; i < additional && pos >= 0; i++) {
+            pos = additional(m, pos, length);
+        }
+        if (pos != length) {
+            edns = false;
+        }
     }
 
     /** Reads the question; returns the offset after it, or -1. */
