@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #reload()} re-reads the config file: a bad file is refused and the running config keeps
  * serving; a good one replaces the rules at once, the catalog only when its settings changed, and
  * only the listeners whose addresses changed, so PowerDNS's open connections and the DNS sockets
- * survive a reload.
+ * survive a reload; a DNS address kept in a changed {@code [dns] listen} keeps its socket.
  */
 public final class Service implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Service.class);
@@ -55,6 +55,9 @@ public final class Service implements AutoCloseable {
     private final LiveAuthority authority;
     private volatile Metrics metrics;
     private final Map<String, Frontend> frontends = new LinkedHashMap<>();
+    /** Serializes reloads; the service's own lock is taken only to swap, so a catalog's full load does not hold up close(). */
+    private final Object reloading = new Object();
+    private boolean closed;
 
     private Service(BucketDnsConfig config) {
         this.config = config;
@@ -95,32 +98,46 @@ public final class Service implements AutoCloseable {
      * @throws ConfigException when the new file is bad; nothing was changed
      * @throws RuntimeException when a new listener or catalog could not start; nothing was changed
      */
-    public synchronized String reload() {
-        BucketDnsConfig next = ConfigLoader.load(config.file());
-        BucketDnsConfig previous = config;
-        boolean newCatalog = !catalogSettings(next).equals(catalogSettings(previous));
-        LiveCatalog nextCatalog = catalog;
-        CatalogSource nextSource = source;
-        if (newCatalog) {
-            nextCatalog = new LiveCatalog();
-            nextSource = startSource(next, nextCatalog, this::rgwCall);
+    public String reload() {
+        synchronized (reloading) {
+            BucketDnsConfig next = ConfigLoader.load(config.file());
+            boolean newCatalog = !catalogSettings(next).equals(catalogSettings(config));
+            LiveCatalog nextCatalog = catalog;
+            CatalogSource nextSource = source;
+            if (newCatalog) {
+                // the full load, while the old catalog keeps answering
+                nextCatalog = new LiveCatalog();
+                nextSource = startSource(next, nextCatalog, this::rgwCall);
+            }
+            return apply(next, newCatalog, nextCatalog, nextSource);
         }
+    }
+
+    private synchronized String apply(BucketDnsConfig next, boolean newCatalog, LiveCatalog nextCatalog, CatalogSource nextSource) {
         List<String> changed = new ArrayList<>();
         Map<String, Frontend> replaced = new LinkedHashMap<>();
+        DnsServer.Change dnsChange = null;
         try {
+            if (closed) {
+                throw new IllegalStateException("stopping");
+            }
             Map<String, Object> wanted = addresses(next);
             for (Map.Entry<String, Object> w : wanted.entrySet()) {
                 Frontend old = frontends.get(w.getKey());
                 if (!Objects.equals(old == null ? null : old.address(), w.getValue())) {
-                    replaced.put(w.getKey(), w.getValue() == null ? null : new Frontend(w.getValue(), bind(w.getKey(), next)));
+                    if (old != null && w.getValue() != null && old.handle() instanceof DnsServer dns) {
+                        dnsChange = dns.change(next.dnsListen());
+                    } else {
+                        replaced.put(w.getKey(), w.getValue() == null ? null : new Frontend(w.getValue(), bind(w.getKey(), next)));
+                    }
                     changed.add(w.getKey() + " " + describe(w.getValue()));
                 }
             }
+        } catch (IOException e) {
+            abort(replaced, null, newCatalog ? nextSource : null);
+            throw new UncheckedIOException("cannot listen for dns on " + describe(next.dnsListen()) + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            replaced.values().stream().filter(Objects::nonNull).forEach(f -> closeQuietly(f.handle()));
-            if (newCatalog) {
-                closeQuietly(nextSource);
-            }
+            abort(replaced, dnsChange, newCatalog ? nextSource : null);
             throw e;
         }
         // Past this point nothing can fail: swap everything in, then let the old parts go.
@@ -135,6 +152,13 @@ public final class Service implements AutoCloseable {
                 closeQuietly(old.handle());
             }
         }
+        if (dnsChange != null) {
+            dnsChange.commit();
+            frontends.put("dns", new Frontend(next.dnsListen(), frontends.get("dns").handle()));
+        }
+        if (dns() != null) {
+            dns().rateLimit(next.dnsRateLimit());
+        }
         if (newCatalog) {
             closeQuietly(oldSource);
             changed.add(0, "catalog " + next.catalog().source().name().toLowerCase(java.util.Locale.ROOT) + " reloaded ("
@@ -145,6 +169,17 @@ public final class Service implements AutoCloseable {
                 + (changed.isEmpty() ? "; listeners unchanged" : "; " + String.join(", ", changed));
         LOG.info("reload: config {} applied: {}", next.file(), summary);
         return summary;
+    }
+
+    /** Undoes a reload that failed half-way: what it bound and the catalog source it started. */
+    private static void abort(Map<String, Frontend> replaced, DnsServer.Change dnsChange, CatalogSource newSource) {
+        replaced.values().stream().filter(Objects::nonNull).forEach(f -> closeQuietly(f.handle()));
+        if (dnsChange != null) {
+            dnsChange.abort();
+        }
+        if (newSource != null) {
+            closeQuietly(newSource);
+        }
     }
 
     private void startFrontends(BucketDnsConfig cfg) {
@@ -187,7 +222,7 @@ public final class Service implements AutoCloseable {
                     yield unix;
                 }
                 case "dns" -> {
-                    DnsServer dns = DnsServer.start(cfg.dnsListen(), authority, DnsServer.Limits.defaults());
+                    DnsServer dns = DnsServer.start(cfg.dnsListen(), authority, DnsServer.Limits.defaults(), cfg.dnsRateLimit());
                     LOG.info("dns server: udp and tcp on {}", dns.addresses());
                     yield dns;
                 }
@@ -298,6 +333,7 @@ public final class Service implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closed = true;
         List<Frontend> all = new ArrayList<>(frontends.values());
         for (int i = all.size() - 1; i >= 0; i--) {
             closeQuietly(all.get(i).handle());

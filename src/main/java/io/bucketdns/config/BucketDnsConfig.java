@@ -1,6 +1,7 @@
 package io.bucketdns.config;
 
 import io.bucketdns.dns.Zone;
+import io.bucketdns.server.RateLimit;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import java.util.Map;
  * @param catalog where the bucket map comes from
  * @param zonegroupHostnames {@code [zonegroup.NAME] hostname} overrides, by zonegroup name
  * @param dnsListen addresses of the standalone DNS server; empty when it is off
+ * @param dnsRateLimit response rate limiting of the standalone DNS server over UDP
  * @param ops the operators' settings: metrics and health listener, logs
  * @param warnings things that work but look like mistakes, for the log and {@code check}
  */
@@ -33,6 +35,7 @@ public record BucketDnsConfig(
         CatalogSettings catalog,
         Map<String, String> zonegroupHostnames,
         List<InetSocketAddress> dnsListen,
+        RateLimit.Settings dnsRateLimit,
         Ops ops,
         List<String> warnings) {
 

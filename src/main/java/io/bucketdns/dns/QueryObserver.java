@@ -21,6 +21,15 @@ public interface QueryObserver {
     default void malformed(String frontend) {
     }
 
+    /**
+     * A UDP response that response rate limiting held back.
+     *
+     * @param kind what it was counted as: positive, synthesized, nxdomain, nodata, any or error
+     * @param slipped true when it was sent empty with TC set, false when dropped
+     */
+    default void limited(String kind, boolean slipped) {
+    }
+
     /** Both this and {@code other}, in that order. */
     default QueryObserver and(QueryObserver other) {
         if (other == NONE) {
@@ -41,6 +50,12 @@ public interface QueryObserver {
             public void malformed(String frontend) {
                 first.malformed(frontend);
                 other.malformed(frontend);
+            }
+
+            @Override
+            public void limited(String kind, boolean slipped) {
+                first.limited(kind, slipped);
+                other.limited(kind, slipped);
             }
         };
     }
