@@ -192,13 +192,7 @@ public final class DnsServer implements AutoCloseable {
             synchronized (DnsServer.this) {
                 changing = false;
                 listen = next;
-                endpoints.keySet().removeIf(a -> {
-                    if (wanted.contains(a)) {
-                        return false;
-                    }
-                    dropped.add(endpoints.get(a));
-                    return true;
-                });
+                dropped.addAll(removeAllBut(wanted));
                 endpoints.putAll(added);
                 unbindable.clear();
             }
@@ -252,6 +246,13 @@ public final class DnsServer implements AutoCloseable {
         return out;
     }
 
+    /** Takes the endpoints of addresses not in {@code wanted} out of service; the caller closes them. */
+    private List<Endpoint> removeAllBut(Set<InetSocketAddress> wanted) {
+        List<Endpoint> removed = new ArrayList<>();
+        endpoints.entrySet().removeIf(e -> !wanted.contains(e.getKey()) && removed.add(e.getValue()));
+        return removed;
+    }
+
     /** Binds every address of {@code wanted} not in {@code have}; all or nothing. */
     private Map<InetSocketAddress, Endpoint> bindAll(Set<InetSocketAddress> wanted, Set<InetSocketAddress> have) throws IOException {
         Map<InetSocketAddress, Endpoint> bound = new LinkedHashMap<>();
@@ -290,13 +291,7 @@ public final class DnsServer implements AutoCloseable {
                         }
                     }
                 }
-                endpoints.keySet().removeIf(a -> {
-                    if (wanted.contains(a)) {
-                        return false;
-                    }
-                    dropped.add(endpoints.get(a));
-                    return true;
-                });
+                dropped.addAll(removeAllBut(wanted));
                 unbindable.retainAll(wanted);
                 endpoints.putAll(added);
             }

@@ -82,15 +82,7 @@ final class Query {
         if (pos < 0) {
             return Verdict.FORMERR;
         }
-        int records = u16(m, 6) + u16(m, 8);
-        for (int i = 0; i < records && pos >= 0; i++) {
-            pos = skipRecord(m, pos, length);
-        }
-        int additional = u16(m, 10);
-        for (int i = 0; i < additional && pos >= 0; i++) {
-            pos = additional(m, pos, length);
-        }
-        if (pos != length) {
+        if (records(m, pos, length) != length) {
             // a broken record, or bytes after the last one
             return Verdict.FORMERR;
         }
@@ -109,6 +101,13 @@ final class Query {
             pos = skipName(m, pos, length);
             pos = pos < 0 || pos + 4 > length ? -1 : pos + 4;
         }
+        if (pos < 0 || records(m, pos, length) != length) {
+            edns = false;
+        }
+    }
+
+    /** Walks the answer, authority and additional sections from {@code pos}, taking note of an OPT; the offset after them, or -1. */
+    private int records(byte[] m, int pos, int length) {
         int records = u16(m, 6) + u16(m, 8);
         for (int i = 0; i < records && pos >= 0; i++) {
             pos = skipRecord(m, pos, length);
@@ -117,9 +116,7 @@ final class Query {
         for (int i = 0; i < additional && pos >= 0; i++) {
             pos = additional(m, pos, length);
         }
-        if (pos != length) {
-            edns = false;
-        }
+        return pos;
     }
 
     /** Reads the question; returns the offset after it, or -1. */
