@@ -140,7 +140,7 @@ public final class DnsServer implements AutoCloseable {
             throws IOException {
         DnsServer server = new DnsServer(authority, limits);
         server.rateLimit(rateLimit);
-        Map<InetSocketAddress, Endpoint> bound = server.bindAll(expand(listen), Set.of());
+        Map<InetSocketAddress, Endpoint> bound = server.bindAll(expand(listen), Set.of(), listen);
         synchronized (server) {
             server.listen = List.copyOf(listen);
             server.endpoints.putAll(bound);
@@ -169,7 +169,7 @@ public final class DnsServer implements AutoCloseable {
             throw new IllegalStateException("a listen change is under way already, or the server is closed");
         }
         Set<InetSocketAddress> wanted = expand(next);
-        Map<InetSocketAddress, Endpoint> added = bindAll(wanted, endpoints.keySet());
+        Map<InetSocketAddress, Endpoint> added = bindAll(wanted, endpoints.keySet(), next);
         changing = true;
         return new Change(List.copyOf(next), wanted, added);
     }
@@ -253,13 +253,26 @@ public final class DnsServer implements AutoCloseable {
         return removed;
     }
 
-    /** Binds every address of {@code wanted} not in {@code have}; all or nothing. */
-    private Map<InetSocketAddress, Endpoint> bindAll(Set<InetSocketAddress> wanted, Set<InetSocketAddress> have) throws IOException {
+    /**
+     * Binds every address of {@code wanted} not in {@code have}; all or nothing, but for an address
+     * a wildcard found that cannot be used yet (an IPv6 address still in duplicate address
+     * detection at boot): that one is left to the next rescan.
+     */
+    private Map<InetSocketAddress, Endpoint> bindAll(Set<InetSocketAddress> wanted, Set<InetSocketAddress> have,
+            List<InetSocketAddress> listen) throws IOException {
         Map<InetSocketAddress, Endpoint> bound = new LinkedHashMap<>();
         try {
             for (InetSocketAddress a : wanted) {
-                if (!have.contains(a)) {
+                if (have.contains(a)) {
+                    continue;
+                }
+                try {
                     bound.put(a, bind(a));
+                } catch (BindException e) {
+                    if (listen.contains(a) || !String.valueOf(e.getMessage()).contains("Cannot assign requested address")) {
+                        throw e;
+                    }
+                    LOG.warn("dns: {} cannot be bound yet ({}); trying again every {} s", a, e.getMessage(), RESCAN_SECONDS);
                 }
             }
         } catch (IOException | RuntimeException e) {
