@@ -24,9 +24,16 @@ final class BucketDnsProcess implements AutoCloseable {
     }
 
     static BucketDnsProcess serve(Path config) throws IOException {
+        return serve(config, List.of());
+    }
+
+    /** With {@code prefix} before the java command, such as {@code nice -n -10}. */
+    static BucketDnsProcess serve(Path config, List<String> prefix) throws IOException {
         Path log = config.resolveSibling("bucketdns.log");
-        Process p = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar", JAR.toString(),
-                "serve", "--config", config.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        List<String> command = new java.util.ArrayList<>(prefix);
+        command.addAll(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar", JAR.toString(),
+                "serve", "--config", config.toString()));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         return new BucketDnsProcess(p, log);
     }
 

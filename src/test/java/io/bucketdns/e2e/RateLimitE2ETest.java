@@ -47,7 +47,10 @@ class RateLimitE2ETest {
         int port = Ports.free();
         int ops = Ports.free();
         bucketdns = BucketDnsProcess.serve(BucketDnsFiles.write(dir, List.of(), List.of("listen = 127.0.0.1:" + port,
-                "rrl_responses_per_second = " + RATE, "rrl_slip = 2", "[ops]", "listen = 127.0.0.1:" + ops)));
+                "rrl_responses_per_second = " + RATE, "rrl_slip = 2", "[ops]", "listen = 127.0.0.1:" + ops)),
+                // the rate is counted when a worker takes the query in: a server starved of CPU by the rest of
+                // a shared machine takes a backlog in at once, and the backlog gets one second's burst only
+                List.of("nice", "-n", "-10"));
         assertThat(Ports.await(30, () -> Ports.accepts(port))).as("started; log:\n%s", bucketdns.log()).isTrue();
         Path queries = Files.writeString(dir.resolve("queries.txt"), "foo.o.example.com A\n");
 
@@ -80,42 +83,32 @@ class RateLimitE2ETest {
                 }
             }
         });
-        Counts first;
-        Counts second;
-        double seconds;
         try {
-            // measure in the steady state, past the first second's burst; each scrape is timed at its
-            // middle, and a first one warms up the HTTP client, so the window is what the counters saw
-            Counts.scrape(ops);
-            Thread.sleep(2000);
-            long t1 = System.nanoTime();
-            first = Counts.scrape(ops);
-            t1 = (t1 + System.nanoTime()) / 2;
-            Thread.sleep(5000);
-            long t2 = System.nanoTime();
-            second = Counts.scrape(ops);
-            t2 = (t2 + System.nanoTime()) / 2;
-            seconds = (t2 - t1) / 1e9;
+            assertThat(dnsperf.waitFor(SECONDS + 30, TimeUnit.SECONDS)).as("dnsperf ends").isTrue();
         } finally {
-            if (!dnsperf.waitFor(SECONDS + 20, TimeUnit.SECONDS)) {
-                dnsperf.destroyForcibly();
-            }
+            dnsperf.destroyForcibly();
             done.set(true);
             bystander.join(5000);
         }
-        String report = Files.readString(dir.resolve("dnsperf.txt")).lines().filter(l -> !l.contains("Timeout")).toList().toString();
-        double asked = (second.asked - first.asked) / seconds;
-        double full = (second.full() - first.full()) / seconds;
-        double slipped = (second.slipped - first.slipped) / seconds;
-        double dropped = (second.dropped - first.dropped) / seconds;
-        System.out.printf("rate limit %d/s, slip 2: asked %.0f/s, full answers %.0f/s, slipped %.0f/s, dropped %.0f/s%n",
-                RATE, asked, full, slipped, dropped);
-        assertThat(asked).as("dnsperf floods at about %d/s: %s", FLOOD, report).isGreaterThan(5 * RATE);
-        assertThat(full).as("full answers a second (asked %.0f/s, slipped %.0f/s, dropped %.0f/s)", asked, slipped, dropped)
-                .isBetween(0.9 * RATE, 1.1 * RATE);
-        assertThat(slipped / (slipped + dropped)).as("slip 2: about one held-back answer in two goes out truncated")
+        // Counted over the whole run, from the server's counters once it has taken in every query
+        // dnsperf sent, against dnsperf's own run time: on a shared machine a scrape can take
+        // seconds, so rates between two scrapes would be measured against the wrong window.
+        String report = Files.readString(dir.resolve("dnsperf.txt"));
+        double sent = number(report, "Queries sent:");
+        double runTime = number(report, "Run time (s):");
+        assertThat(Ports.await(30, () -> Counts.scrapeQuietly(ops).asked >= sent)).as("every query taken in: %s", report).isTrue();
+        Counts c = Counts.scrape(ops);
+        String figures = String.format("rate limit %d/s, slip 2, %.1f s: asked %.0f, full answers %.0f, slipped %.0f, dropped %.0f",
+                RATE, runTime, c.asked, c.full(), c.slipped, c.dropped);
+        System.out.println(figures);
+        assertThat(c.asked / runTime).as("dnsperf floods at several times the rate: %s", figures).isGreaterThan(3 * RATE);
+        // the first second's burst, then the rate
+        assertThat((c.full() - RATE) / runTime).as("full answers a second: %s", figures).isBetween(0.9 * RATE, 1.1 * RATE);
+        assertThat(c.slipped / (c.slipped + c.dropped)).as("slip 2: about one held-back answer in two goes out truncated: %s", figures)
                 .isBetween(0.4, 0.6);
-        assertThat(report).as(report).contains("Queries lost:");
+        // what dnsperf saw: the full and the slipped answers (less any that came after its 1 s timeout)
+        assertThat(number(report, "Queries completed:")).as("%s; dnsperf: %s", figures, report.lines().filter(l -> !l.contains("Timeout")).toList())
+                .isBetween(0.9 * (c.full() + c.slipped), c.full() + c.slipped);
         assertThat(otherAnswered.get()).as("the bystander asked throughout").isGreaterThan(SECONDS * 20);
         assertThat(otherFailed.get()).as("bystander failures; first: %s", otherFailure.get()).isZero();
         String metrics = Scrape.text(ops, "/metrics");
@@ -123,10 +116,29 @@ class RateLimitE2ETest {
                 .contains("bucketdns_dns_rate_limited_total{action=\"slipped\",kind=\"positive\"}");
     }
 
+    /** The number after {@code label} in dnsperf's report. */
+    private static double number(String report, String label) {
+        for (String line : report.split("\n")) {
+            String l = line.strip();
+            if (l.startsWith(label)) {
+                return Double.parseDouble(l.substring(label.length()).strip().split("\\s+")[0]);
+            }
+        }
+        throw new AssertionError("no '" + label + "' in dnsperf's report:\n" + report);
+    }
+
     /** The counters of the flooded name: questions answered by the rules, and answers held back. */
     private record Counts(double asked, double dropped, double slipped) {
         double full() {
             return asked - dropped - slipped;
+        }
+
+        static Counts scrapeQuietly(int ops) {
+            try {
+                return scrape(ops);
+            } catch (Exception e) {
+                return new Counts(0, 0, 0);
+            }
         }
 
         static Counts scrape(int ops) throws Exception {
