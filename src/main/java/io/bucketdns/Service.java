@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #reload()} re-reads the config file: a bad file is refused and the running config keeps
  * serving; a good one replaces the rules at once, the catalog only when its settings changed, and
  * only the listeners whose addresses changed, so PowerDNS's open connections and the DNS sockets
- * survive a reload.
+ * survive a reload; a DNS address kept in a changed {@code [dns] listen} keeps its socket.
  */
 public final class Service implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Service.class);
@@ -61,6 +61,9 @@ public final class Service implements AutoCloseable {
     private final LiveAuthority authority;
     private volatile Metrics metrics;
     private final Map<String, Frontend> frontends = new LinkedHashMap<>();
+    /** Serializes reloads; the service's own lock is taken only to swap, so a catalog's full load does not hold up close(). */
+    private final Object reloading = new Object();
+    private boolean closed;
 
     private Service(BucketDnsConfig config) {
         this.config = config;
@@ -102,57 +105,88 @@ public final class Service implements AutoCloseable {
      * @throws ConfigException when the new file is bad; nothing was changed
      * @throws RuntimeException when a new listener or catalog could not start; nothing was changed
      */
-    public synchronized String reload() {
-        BucketDnsConfig next = ConfigLoader.load(config.file());
-        BucketDnsConfig previous = config;
-        boolean newCatalog = !catalogSettings(next).equals(catalogSettings(previous));
-        LiveCatalog nextCatalog = catalog;
-        CatalogWriter nextWriter = writer;
-        CatalogSource nextSource = source;
-        if (newCatalog) {
-            nextCatalog = new LiveCatalog();
-            nextWriter = new CatalogWriter(nextCatalog);
-            listeners.forEach(nextWriter::addListener);
-            nextSource = startSource(next, nextWriter, this::rgwCall);
+    public String reload() {
+        synchronized (reloading) {
+            BucketDnsConfig next = ConfigLoader.load(config.file());
+            Catalogs fresh = null;
+            if (!catalogSettings(next).equals(catalogSettings(config))) {
+                // the new catalog loads while the old one keeps answering
+                LiveCatalog c = new LiveCatalog();
+                CatalogWriter w = new CatalogWriter(c);
+                listeners.forEach(w::addListener);
+                try {
+                    fresh = new Catalogs(c, w, startSource(next, w, this::rgwCall));
+                } catch (RuntimeException e) {
+                    w.close();
+                    throw e;
+                }
+            }
+            return apply(next, fresh);
         }
+    }
+
+    /** A catalog with its writer and source, as a reload builds them. */
+    private record Catalogs(LiveCatalog catalog, CatalogWriter writer, CatalogSource source) {
+        void close() {
+            closeQuietly(source);
+            writer.close();
+        }
+    }
+
+    /** @param fresh the new catalog when its settings changed; null to keep the one in force */
+    private synchronized String apply(BucketDnsConfig next, Catalogs fresh) {
         List<String> changed = new ArrayList<>();
         Map<String, Frontend> replaced = new LinkedHashMap<>();
+        DnsServer.Change dnsChange = null;
         try {
+            if (closed) {
+                throw new IllegalStateException("stopping");
+            }
             Map<String, Object> wanted = addresses(next);
             for (Map.Entry<String, Object> w : wanted.entrySet()) {
                 Frontend old = frontends.get(w.getKey());
                 if (!Objects.equals(old == null ? null : old.address(), w.getValue())) {
-                    replaced.put(w.getKey(), w.getValue() == null ? null : new Frontend(w.getValue(), bind(w.getKey(), next)));
+                    if (old != null && w.getValue() != null && old.handle() instanceof DnsServer dns) {
+                        dnsChange = dns.change(next.dnsListen());
+                    } else {
+                        replaced.put(w.getKey(), w.getValue() == null ? null : new Frontend(w.getValue(), bind(w.getKey(), next)));
+                    }
                     changed.add(w.getKey() + " " + describe(w.getValue()));
                 }
             }
+        } catch (IOException e) {
+            abort(replaced, null, fresh);
+            throw new UncheckedIOException("cannot listen for dns on " + describe(next.dnsListen()) + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            replaced.values().stream().filter(Objects::nonNull).forEach(f -> closeQuietly(f.handle()));
-            if (newCatalog) {
-                closeQuietly(nextSource);
-                nextWriter.close();
-            }
+            abort(replaced, dnsChange, fresh);
             throw e;
         }
         // Past this point nothing can fail: swap everything in, then let the old parts go.
-        CatalogSource oldSource = source;
-        CatalogWriter oldWriter = writer;
+        Catalogs old = new Catalogs(catalog, writer, source);
         config = next;
-        catalog = nextCatalog;
-        writer = nextWriter;
-        source = nextSource;
-        authority.replace(state(next, nextCatalog, nextSource, observer(next)));
+        if (fresh != null) {
+            catalog = fresh.catalog();
+            writer = fresh.writer();
+            source = fresh.source();
+        }
+        authority.replace(state(next, catalog, source, observer(next)));
         for (Map.Entry<String, Frontend> r : replaced.entrySet()) {
-            Frontend old = r.getValue() == null ? frontends.remove(r.getKey()) : frontends.put(r.getKey(), r.getValue());
-            if (old != null) {
-                closeQuietly(old.handle());
+            Frontend gone = r.getValue() == null ? frontends.remove(r.getKey()) : frontends.put(r.getKey(), r.getValue());
+            if (gone != null) {
+                closeQuietly(gone.handle());
             }
         }
-        if (newCatalog) {
-            closeQuietly(oldSource);
-            oldWriter.close();
+        if (dnsChange != null) {
+            dnsChange.commit();
+            frontends.put("dns", new Frontend(next.dnsListen(), frontends.get("dns").handle()));
+        }
+        if (dns() != null) {
+            dns().rateLimit(next.dnsRateLimit());
+        }
+        if (fresh != null) {
+            old.close();
             changed.add(0, "catalog " + next.catalog().source().name().toLowerCase(java.util.Locale.ROOT) + " reloaded ("
-                    + nextCatalog.current().size() + " buckets)");
+                    + catalog.current().size() + " buckets)");
         }
         Logging.configure(next.ops().jsonLogs(), next.debug());
         next.warnings().forEach(w -> LOG.warn("config: {}", w)); // as at start: a reload must not hide them
@@ -160,6 +194,17 @@ public final class Service implements AutoCloseable {
                 + (changed.isEmpty() ? "; listeners unchanged" : "; " + String.join(", ", changed));
         LOG.info("reload: config {} applied: {}", next.file(), summary);
         return summary;
+    }
+
+    /** Undoes a reload that failed half-way: what it bound and the catalog it started. */
+    private static void abort(Map<String, Frontend> replaced, DnsServer.Change dnsChange, Catalogs fresh) {
+        replaced.values().stream().filter(Objects::nonNull).forEach(f -> closeQuietly(f.handle()));
+        if (dnsChange != null) {
+            dnsChange.abort();
+        }
+        if (fresh != null) {
+            fresh.close();
+        }
     }
 
     private void startFrontends(BucketDnsConfig cfg) {
@@ -203,7 +248,7 @@ public final class Service implements AutoCloseable {
                     yield unix;
                 }
                 case "dns" -> {
-                    DnsServer dns = DnsServer.start(cfg.dnsListen(), authority, DnsServer.Limits.defaults());
+                    DnsServer dns = DnsServer.start(cfg.dnsListen(), authority, DnsServer.Limits.defaults(), cfg.dnsRateLimit());
                     LOG.info("dns server: udp and tcp on {}", dns.addresses());
                     yield dns;
                 }
@@ -328,6 +373,7 @@ public final class Service implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closed = true;
         List<Frontend> all = new ArrayList<>(frontends.values());
         for (int i = all.size() - 1; i >= 0; i--) {
             closeQuietly(all.get(i).handle());

@@ -1,6 +1,7 @@
 package io.bucketdns.config;
 
 import io.bucketdns.dns.Zone;
+import io.bucketdns.server.RateLimit;
 import io.bucketdns.tls.TlsTrust;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import java.util.Set;
  * @param catalog where the bucket map comes from
  * @param zonegroupHostnames {@code [zonegroup.NAME] hostname} overrides, by zonegroup name
  * @param dnsListen addresses of the standalone DNS server; empty when it is off
+ * @param dnsRateLimit response rate limiting of the standalone DNS server over UDP
  * @param ops the operators' settings: metrics and health listener, logs
  * @param warnings things that work but look like mistakes, for the log and {@code check}
  */
@@ -36,6 +38,7 @@ public record BucketDnsConfig(
         CatalogSettings catalog,
         Map<String, String> zonegroupHostnames,
         List<InetSocketAddress> dnsListen,
+        RateLimit.Settings dnsRateLimit,
         Ops ops,
         List<String> warnings) {
 

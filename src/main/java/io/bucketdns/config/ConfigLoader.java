@@ -3,6 +3,7 @@ package io.bucketdns.config;
 import io.bucketdns.dns.Soa;
 import io.bucketdns.dns.UnknownBucketPolicy;
 import io.bucketdns.dns.Zone;
+import io.bucketdns.server.RateLimit;
 import io.bucketdns.tls.PemCertificates;
 import io.bucketdns.tls.TlsTrust;
 import java.io.IOException;
@@ -63,7 +64,7 @@ public final class ConfigLoader {
                     "rgw_ca_file", "rgw_tls_verify", "unix_socket_mode", "unix_socket_group"),
             "catalog", Set.of("source", "file", "unknown_bucket", "default_zonegroup", "snapshot", "max_staleness",
                     "miss_lookups_per_second", "relist_interval", "log_sweep"),
-            "dns", Set.of("listen", "ns", "a", "aaaa"),
+            "dns", Set.of("listen", "ns", "a", "aaaa", "rrl_responses_per_second", "rrl_slip", "rrl_exempt"),
             "ops", Set.of("listen", "log_format", "query_log_sample"));
     /** Defaults of bucketdns's own keys that are not empty. */
     private static final Map<String, String> OWN_DEFAULTS = Map.of("ops.listen", "127.0.0.1:9780");
@@ -162,9 +163,34 @@ public final class ConfigLoader {
             }
             List<InetSocketAddress> dnsListen = new ArrayList<>();
             for (String a : list("dns", "listen")) {
-                dnsListen.add(socketAddress("dns", "listen", a));
+                InetSocketAddress listen = socketAddress("dns", "listen", a);
+                if (listen.getAddress().isAnyLocalAddress() && listen.getPort() == 0) {
+                    throw error("dns", "listen", "'" + a + "': a wildcard stands for every local address, which all need the same port",
+                            "give a port, e.g. 0.0.0.0:53");
+                }
+                dnsListen.add(listen);
             }
-            return new BucketDnsConfig(file, backend, unixSocket, zones, rgw, debug, catalog, hostnames, dnsListen, ops(), warnings);
+            return new BucketDnsConfig(file, backend, unixSocket, zones, rgw, debug, catalog, hostnames, dnsListen, rateLimit(),
+                    ops(), warnings);
+        }
+
+        /** {@code [dns] rrl_*}: NSD's defaults (200 a second, slip 2) when unset; a rate of 0 switches it off. */
+        private RateLimit.Settings rateLimit() {
+            RateLimit.Settings d = RateLimit.Settings.DEFAULT;
+            int rate = get("dns", "rrl_responses_per_second").isEmpty() ? d.responsesPerSecond()
+                    : integer("dns", "rrl_responses_per_second", 0, 1_000_000_000,
+                            "responses a second per client network, answer kind and name, e.g. 200; 0 switches rate limiting off");
+            int slip = get("dns", "rrl_slip").isEmpty() ? d.slip()
+                    : integer("dns", "rrl_slip", 0, 100, "0 to drop every response over the rate, N to send one in N truncated, e.g. 2");
+            List<RateLimit.Network> exempt = new ArrayList<>();
+            for (String n : list("dns", "rrl_exempt")) {
+                try {
+                    exempt.add(RateLimit.Network.parse(n));
+                } catch (IllegalArgumentException e) {
+                    throw error("dns", "rrl_exempt", e.getMessage(), "list networks as address/bits, e.g. 192.0.2.0/24, 2001:db8::/32");
+                }
+            }
+            return new RateLimit.Settings(rate, slip, exempt);
         }
 
         private BucketDnsConfig.Ops ops() {

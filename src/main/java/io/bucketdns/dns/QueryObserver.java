@@ -25,6 +25,15 @@ public interface QueryObserver {
     default void failed(String frontend) {
     }
 
+    /**
+     * A UDP response that response rate limiting held back.
+     *
+     * @param kind what it was counted as: positive, synthesized, nxdomain, nodata, any or error
+     * @param slipped true when it was sent empty with TC set, false when dropped
+     */
+    default void limited(String kind, boolean slipped) {
+    }
+
     /** Both this and {@code other}, in that order. */
     default QueryObserver and(QueryObserver other) {
         if (other == NONE) {
@@ -51,6 +60,12 @@ public interface QueryObserver {
             public void failed(String frontend) {
                 first.failed(frontend);
                 other.failed(frontend);
+            }
+
+            @Override
+            public void limited(String kind, boolean slipped) {
+                first.limited(kind, slipped);
+                other.limited(kind, slipped);
             }
         };
     }

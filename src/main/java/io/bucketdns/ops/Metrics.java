@@ -5,6 +5,7 @@ import io.bucketdns.dns.Answer;
 import io.bucketdns.dns.QueryObserver;
 import io.bucketdns.dns.RecordType;
 import io.bucketdns.rgw.AdminCallObserver;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -19,6 +20,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -37,6 +39,10 @@ public final class Metrics implements QueryObserver, AdminCallObserver {
     private final Counter responses;
     private final Histogram duration;
     private final Histogram rgwCalls;
+    private final Counter limited;
+    /** The rate-limit counters by kind and action: under a flood they count every packet, so no label look-up each time. */
+    private final ConcurrentHashMap<String, CounterDataPoint> dropped = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, CounterDataPoint> slipped = new ConcurrentHashMap<>();
 
     /**
      * @param version the build version, for {@code bucketdns_build_info}
@@ -61,6 +67,10 @@ public final class Metrics implements QueryObserver, AdminCallObserver {
                 .classicOnly()
                 .classicUpperBounds(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15)
                 .register(registry);
+        limited = Counter.builder().name("bucketdns_dns_rate_limited_total")
+                .help("UDP responses held back by response rate limiting, by what they were counted as and whether they were "
+                        + "dropped or slipped (sent empty with TC set)")
+                .labelNames("kind", "action").register(registry);
         GaugeWithCallback.builder().name("bucketdns_catalog_buckets").help("Buckets in the catalog in force")
                 .callback(cb -> cb.call(catalog.get().current().size())).register(registry);
         GaugeWithCallback.builder().name("bucketdns_catalog_age_seconds").help("Seconds since the catalog last changed")
@@ -98,6 +108,11 @@ public final class Metrics implements QueryObserver, AdminCallObserver {
         requests.labelValues(zone, frontend, COMMON_TYPES.contains(type) ? type : "other").inc();
         responses.labelValues(zone, frontend, answer.rcode().name(), answer.outcome().name().toLowerCase(java.util.Locale.ROOT)).inc();
         duration.labelValues(frontend).observe(nanos / 1e9);
+    }
+
+    @Override
+    public void limited(String kind, boolean slip) {
+        (slip ? slipped : dropped).computeIfAbsent(kind, k -> limited.labelValues(k, slip ? "slipped" : "dropped")).inc();
     }
 
     @Override

@@ -47,6 +47,9 @@ final class Query {
     int udpSize;
     int ednsVersion;
     boolean dnssecOk;
+    /** Set by the {@link Responder}: what rate limiting counts its response as, and under which name (null: none). */
+    RateLimit.Kind kind;
+    String limitName;
 
     int opcode() {
         return (flags >> 11) & 0xF;
@@ -57,6 +60,8 @@ final class Query {
         name = null;
         edns = false;
         questionEnd = HEADER;
+        kind = RateLimit.Kind.ERROR;
+        limitName = null;
         if (length < HEADER) {
             return Verdict.DROP;
         }
@@ -66,15 +71,43 @@ final class Query {
             return Verdict.DROP;
         }
         if (opcode() != 0) {
+            findOpt(m, length);
             return Verdict.NOTIMP;
         }
         if (u16(m, 4) != 1) {
+            findOpt(m, length);
             return Verdict.FORMERR;
         }
         int pos = question(m, length);
         if (pos < 0) {
             return Verdict.FORMERR;
         }
+        if (records(m, pos, length) != length) {
+            // a broken record, or bytes after the last one
+            return Verdict.FORMERR;
+        }
+        return edns && ednsVersion > 0 ? Verdict.BADVERS : Verdict.ANSWER;
+    }
+
+    /**
+     * Looks for the OPT of a message that is not one plain question (another opcode, whose sections
+     * may mean something else, or not one question), whose additional section is still last: RFC
+     * 6891 asks for our OPT in every response to a request that had one. A message that cannot be
+     * walked has none.
+     */
+    private void findOpt(byte[] m, int length) {
+        int pos = HEADER;
+        for (int i = u16(m, 4); i > 0 && pos >= 0; i--) {
+            pos = skipName(m, pos, length);
+            pos = pos < 0 || pos + 4 > length ? -1 : pos + 4;
+        }
+        if (pos < 0 || records(m, pos, length) != length) {
+            edns = false;
+        }
+    }
+
+    /** Walks the answer, authority and additional sections from {@code pos}, taking note of an OPT; the offset after them, or -1. */
+    private int records(byte[] m, int pos, int length) {
         int records = u16(m, 6) + u16(m, 8);
         for (int i = 0; i < records && pos >= 0; i++) {
             pos = skipRecord(m, pos, length);
@@ -83,11 +116,7 @@ final class Query {
         for (int i = 0; i < additional && pos >= 0; i++) {
             pos = additional(m, pos, length);
         }
-        if (pos != length) {
-            // a broken record, or bytes after the last one
-            return Verdict.FORMERR;
-        }
-        return edns && ednsVersion > 0 ? Verdict.BADVERS : Verdict.ANSWER;
+        return pos;
     }
 
     /** Reads the question; returns the offset after it, or -1. */

@@ -82,9 +82,11 @@ final class Responder {
             }
             logFailure(q, e);
             authority.observer().failed(udp ? "udp" : "tcp");
+            q.kind = RateLimit.Kind.ERROR;
+            q.limitName = null;
             out.begin(Wire.MAX_MESSAGE);
             out.bytes(m, Query.HEADER, q.questionEnd - Query.HEADER);
-            return header(q, out, SERVFAIL, 0, q.questionEnd > Query.HEADER ? 1 : 0, 0, 0, 0);
+            return withOpt(q, out, SERVFAIL, 0, q.questionEnd > Query.HEADER ? 1 : 0, 0, 0, 0);
         }
     }
 
@@ -104,13 +106,15 @@ final class Responder {
         int afterQuestion = out.pos;
         if ((q.qclass != CLASS_IN && q.qclass != DClass.ANY) || q.qtype == Type.AXFR || q.qtype == Type.IXFR) {
             // no other class is served, and the zone is not transferable: it is computed per name
-            return withOpt(q, out, REFUSED, 0, 0, 0, 0);
+            return withOpt(q, out, REFUSED, 0, 1, 0, 0, 0);
         }
         Answer a = authority.resolve(q.name, q.qtype);
+        classify(q, a);
         List<ResourceRecord> answer = a.answer();
         if (q.qtype == RecordType.ANY && a.outcome() == Answer.Outcome.APEX) {
             // RFC 8482: one synthesized HINFO instead of every record at the apex
             answer = List.of(new ResourceRecord(q.name, Type.HINFO, a.zone().soaTtl(), RFC8482_HINFO));
+            q.kind = RateLimit.Kind.ANY;
         }
         int flags = a.zone() != null ? AA : 0;
         int an = answer.size();
@@ -131,7 +135,7 @@ final class Responder {
             ns = 0;
         }
         out.limit(limit);
-        int length = withOpt(q, out, a.rcode().code(), flags, an, ns, 0);
+        int length = withOpt(q, out, a.rcode().code(), flags, 1, an, ns, 0);
         authority.observer().answered(udp ? "udp" : "tcp", q.name, q.qtype, a, System.nanoTime() - start);
         return length;
     }
@@ -139,17 +143,67 @@ final class Responder {
     private int badVersion(Query q, byte[] m, Wire out) {
         out.begin(Wire.MAX_MESSAGE);
         out.bytes(m, Query.HEADER, q.questionEnd - Query.HEADER);
-        return withOpt(q, out, NOERROR, 0, 0, 0, BADVERS_HIGH);
+        return withOpt(q, out, NOERROR, 0, 1, 0, 0, BADVERS_HIGH);
     }
 
     /** A response with no question (FORMERR, NOTIMP): the query's sections may be unreadable. */
-    private static int bare(Query q, Wire out, int rcode) {
+    private int bare(Query q, Wire out, int rcode) {
         out.begin(Wire.MAX_MESSAGE);
-        return header(q, out, rcode, 0, 0, 0, 0, 0);
+        return withOpt(q, out, rcode, 0, 0, 0, 0, 0);
+    }
+
+    /**
+     * What rate limiting counts an answer as, and under which name: the question where the answer
+     * exists, the zone where it is made up per name (see {@link RateLimit}).
+     */
+    private static void classify(Query q, Answer a) {
+        String zone = a.zone() == null ? null : a.zone().name();
+        switch (a.outcome()) {
+            case BUCKET, APEX -> {
+                q.kind = RateLimit.Kind.POSITIVE;
+                q.limitName = q.name;
+            }
+            case DEFAULT_ZONEGROUP -> {
+                q.kind = RateLimit.Kind.SYNTHESIZED;
+                q.limitName = zone;
+            }
+            case NO_SUCH_BUCKET, NOT_A_BUCKET -> {
+                q.kind = RateLimit.Kind.NXDOMAIN;
+                q.limitName = zone;
+            }
+            case NODATA -> {
+                q.kind = RateLimit.Kind.NODATA;
+                q.limitName = zone;
+            }
+            case OUT_OF_ZONE -> {
+                q.kind = RateLimit.Kind.ERROR;
+                q.limitName = null;
+            }
+        }
+    }
+
+    /** Tells the observer that rate limiting dropped the response to {@code q}, or slipped it. */
+    void limited(Query q, boolean slipped) {
+        authority.observer().limited(q.kind.label(), slipped);
+    }
+
+    /**
+     * Rewrites the response in {@code out} (of {@code length} bytes, to {@code q}) as the same
+     * header and question with TC set and no records but our OPT: what rate limiting sends instead
+     * of dropping, so a real client retries over TCP.
+     */
+    int truncated(Query q, Wire out, int length) {
+        int word = ((out.buf[out.start + 2] & 0xFF) << 8) | (out.buf[out.start + 3] & 0xFF);
+        int qd = ((out.buf[out.start + 4] & 0xFF) << 8) | (out.buf[out.start + 5] & 0xFF);
+        // our OPT ends every response to an EDNS query; its TTL's first octet holds the rcode's high bits
+        int extendedRcode = q.edns ? out.buf[out.start + length - OPT_SIZE + 5] & 0xFF : 0;
+        out.begin(length);
+        out.pos = out.start + (qd == 0 ? Query.HEADER : q.questionEnd);
+        return withOpt(q, out, word & 0xF, (word & AA) | TC, qd, 0, 0, extendedRcode);
     }
 
     /** Appends our OPT when the query had one (RFC 6891 7), then writes the header. */
-    private int withOpt(Query q, Wire out, int rcode, int flags, int an, int ns, int extendedRcode) {
+    private int withOpt(Query q, Wire out, int rcode, int flags, int qd, int an, int ns, int extendedRcode) {
         int ar = 0;
         if (q.edns) {
             out.u8(0);
@@ -161,7 +215,7 @@ final class Responder {
             out.u16(0);
             ar = 1;
         }
-        return header(q, out, rcode, flags, 1, an, ns, ar);
+        return header(q, out, rcode, flags, qd, an, ns, ar);
     }
 
     private static int header(Query q, Wire out, int rcode, int flags, int qd, int an, int ns, int ar) {

@@ -8,6 +8,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,18 +20,22 @@ import org.slf4j.LoggerFactory;
  * same port and the kernel spreads clients over them: workers sharing one channel would hand its
  * lock to each other on every packet, which costs more than answering. Closing the sockets wakes
  * the workers and they end.
+ *
+ * <p>Each answer passes the server's {@link RateLimit} in force, if any, before it is sent.
  */
 final class UdpListener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UdpListener.class);
 
     private final List<DatagramChannel> channels;
     private final Responder responder;
+    private final AtomicReference<RateLimit> rateLimit;
     private final List<Thread> workers = new ArrayList<>();
 
-    /** Worker {@code i} serves {@code channels[i % channels.size()]}. */
-    UdpListener(List<DatagramChannel> channels, Responder responder, int workers) {
+    /** Worker {@code i} serves {@code channels[i % channels.size()]}; {@code rateLimit} holds null when off. */
+    UdpListener(List<DatagramChannel> channels, Responder responder, int workers, AtomicReference<RateLimit> rateLimit) {
         this.channels = List.copyOf(channels);
         this.responder = responder;
+        this.rateLimit = rateLimit;
         String address = address().toString();
         for (int i = 0; i < workers; i++) {
             DatagramChannel channel = this.channels.get(i % this.channels.size());
@@ -64,6 +69,10 @@ final class UdpListener implements AutoCloseable {
                 int length = received.position();
                 received.get(0, in, 0, length);
                 int n = responder.respond(query, in, length, out, true);
+                RateLimit limit = rateLimit.get();
+                if (n > 0 && limit != null) {
+                    n = limit(limit, query, out, n, (InetSocketAddress) client);
+                }
                 if (n > 0) {
                     reply.clear();
                     reply.put(out.buf, 0, n).flip();
@@ -79,6 +88,21 @@ final class UdpListener implements AutoCloseable {
                 LOG.error("dns: udp worker on {} failed; it goes on", channel, e);
             }
         }
+    }
+
+    /** The response's length once rate limiting had its say: unchanged, truncated, or -1 for none. */
+    private int limit(RateLimit limit, Query query, Wire out, int n, InetSocketAddress client) {
+        return switch (limit.admit(client.getAddress().getAddress(), query.kind, query.limitName, System.nanoTime())) {
+            case SEND -> n;
+            case DROP -> {
+                responder.limited(query, false);
+                yield -1;
+            }
+            case SLIP -> {
+                responder.limited(query, true);
+                yield responder.truncated(query, out, n);
+            }
+        };
     }
 
     @Override

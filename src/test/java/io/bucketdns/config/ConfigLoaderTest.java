@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.bucketdns.dns.Soa;
 import io.bucketdns.dns.UnknownBucketPolicy;
 import io.bucketdns.dns.Zone;
+import io.bucketdns.server.RateLimit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -181,7 +182,11 @@ class ConfigLoaderTest {
                 new Bad("[zonegroup.eu]\nhostname = bad_host!\n", 2, "is not a DNS name"),
                 new Bad("[dns]\nlisten = 127.0.0.1\n", 2, "[dns] listen: '127.0.0.1' has no port"),
                 new Bad("[dns]\na = 2001:db8::1\n", 2, "[dns] a: '2001:db8::1' is not an IPv4 address"),
-                new Bad("[dns]\naaaa = 192.0.2.1\n", 2, "[dns] aaaa: '192.0.2.1' is not an IPv6 address"));
+                new Bad("[dns]\naaaa = 192.0.2.1\n", 2, "[dns] aaaa: '192.0.2.1' is not an IPv6 address"),
+                new Bad("[dns]\nlisten = 0.0.0.0:0\n", 2, "[dns] listen: '0.0.0.0:0': a wildcard stands for every local address"),
+                new Bad("[dns]\nrrl_responses_per_second = lots\n", 2, "[dns] rrl_responses_per_second: 'lots' is not a whole number"),
+                new Bad("[dns]\nrrl_slip = -1\n", 2, "[dns] rrl_slip: -1 is outside 0..100"),
+                new Bad("[dns]\nrrl_exempt = 10.0.0.0/8, 10.0.0.0/99\n", 2, "[dns] rrl_exempt: prefix length 99 outside 0..32"));
         for (Bad b : cases) {
             assertThatThrownBy(() -> parse(b.text()))
                     .as(b.text())
@@ -191,6 +196,15 @@ class ConfigLoaderTest {
                     .hasMessageContaining("fix: ")
                     .satisfies(e -> assertThat(((ConfigException) e).line()).isEqualTo(b.line()));
         }
+    }
+
+    @Test
+    void rateLimitingIsOnByDefaultAndConfigurable() {
+        assertThat(parse(SEED_FILE).dnsRateLimit()).isEqualTo(new RateLimit.Settings(200, 2, List.of()));
+        BucketDnsConfig c = parse(SEED_FILE + "[dns]\nrrl_responses_per_second = 50\nrrl_slip = 0\nrrl_exempt = 192.0.2.0/24, 2001:db8::1\n");
+        assertThat(c.dnsRateLimit()).isEqualTo(new RateLimit.Settings(50, 0,
+                List.of(RateLimit.Network.parse("192.0.2.0/24"), RateLimit.Network.parse("2001:db8::1/128"))));
+        assertThat(parse(SEED_FILE + "[dns]\nrrl_responses_per_second = 0\n").dnsRateLimit().responsesPerSecond()).isZero();
     }
 
     @Test

@@ -34,11 +34,9 @@ import picocli.CommandLine;
  * a bad one is refused and the running one keeps serving.
  */
 class ReloadE2ETest {
-    static final Path JAR = Path.of("target/bucketdns.jar").toAbsolutePath();
-
     @TempDir
     Path dir;
-    Process bucketdns;
+    BucketDnsProcess bucketdns;
 
     String config(int dnsPort, int opsPort, String euHost, String ttl) {
         return """
@@ -53,18 +51,17 @@ class ReloadE2ETest {
                 hostname = %s
                 [dns]
                 listen = 127.0.0.1:%d
+                ; the client below asks as fast as it can
+                rrl_exempt = 127.0.0.0/8
                 [ops]
                 listen = 127.0.0.1:%d
                 """.formatted(ttl, euHost, dnsPort, opsPort);
     }
 
     @AfterEach
-    void stop() throws InterruptedException {
+    void stop() throws Exception {
         if (bucketdns != null) {
-            bucketdns.destroy();
-            if (!bucketdns.waitFor(10, TimeUnit.SECONDS)) {
-                bucketdns.destroyForcibly();
-            }
+            bucketdns.close();
         }
     }
 
@@ -84,10 +81,9 @@ class ReloadE2ETest {
         int opsPort = Ports.free();
         Files.writeString(dir.resolve("buckets.txt"), "foo eu\n");
         Path conf = Files.writeString(dir.resolve("rgw-pdns.conf"), config(dnsPort, opsPort, "o.example.eu", "60"));
-        Path log = dir.resolve("bucketdns.log");
-        bucketdns = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar", JAR.toString(),
-                "serve", "--config", conf.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        assertThat(Ports.await(30, () -> Ports.accepts(opsPort))).as("ops port up; log:\n%s", read(log)).isTrue();
+        bucketdns = BucketDnsProcess.serve(conf);
+        assertThat(Ports.await(30, () -> Ports.accepts(dnsPort))).as("dns port up (the last listener to start); log:\n%s", bucketdns.log())
+                .isTrue();
 
         SimpleResolver resolver = new SimpleResolver("127.0.0.1");
         resolver.setPort(dnsPort);
@@ -119,19 +115,19 @@ class ReloadE2ETest {
         try {
             // SIGHUP with a good config: the eu zonegroup moves to a new host name, and logs turn to JSON
             Files.writeString(conf, config(dnsPort, opsPort, "eu-central.example.eu", "60") + "log_format = json\n");
-            signalHup(bucketdns.pid());
+            bucketdns.hangUp();
             assertThat(Ports.await(5, () -> "60 foo.eu-central.example.eu.".equals(last.get())))
-                    .as("new answer after SIGHUP; log:\n%s", read(log)).isTrue();
+                    .as("new answer after SIGHUP; log:\n%s", bucketdns.log()).isTrue();
 
             // SIGHUP with a bad config: refused, one clear line, the running config keeps answering
             Files.writeString(conf, config(dnsPort, opsPort, "eu-central.example.eu", "soon"));
-            signalHup(bucketdns.pid());
+            bucketdns.hangUp();
             // the log is JSON by now, which escapes the slashes of the file name
-            assertThat(Ports.await(5, () -> lastLine(log, "reload refused: ").contains("rgw-pdns.conf:4: [powerdns] dns_default_ttl: 'soon'")))
-                    .as("refusal logged; log:\n%s", read(log)).isTrue();
-            assertThat(bucketdns.isAlive()).isTrue();
+            assertThat(Ports.await(5, () -> lastLine("reload refused: ").contains("rgw-pdns.conf:4: [powerdns] dns_default_ttl: 'soon'")))
+                    .as("refusal logged; log:\n%s", bucketdns.log()).isTrue();
+            assertThat(bucketdns.process.isAlive()).isTrue();
             assertThat(last.get()).isEqualTo("60 foo.eu-central.example.eu.");
-            assertThat(lastLine(log, "reload refused")).as("logged in the format the last good reload chose").startsWith("{");
+            assertThat(lastLine("reload refused")).as("logged in the format the last good reload chose").startsWith("{");
 
             // bucketdns reload, through the ops port, with a good config again: a new TTL
             Files.writeString(conf, config(dnsPort, opsPort, "eu-central.example.eu", "30"));
@@ -141,7 +137,7 @@ class ReloadE2ETest {
             assertThat(cli.execute("reload", "--config", conf.toString())).isZero();
             assertThat(out.toString()).startsWith("reloaded: zones [o.example.com]; listeners unchanged");
             assertThat(Ports.await(5, () -> "30 foo.eu-central.example.eu.".equals(last.get()))).isTrue();
-            assertThat(lastLine(log, "reload: config")).as("and back to plain text").doesNotStartWith("{").contains("INFO");
+            assertThat(lastLine("reload: config")).as("and back to plain text").doesNotStartWith("{").contains("INFO");
 
             // a config that parses but whose new catalog cannot load: refused by the service itself
             Files.writeString(dir.resolve("buckets2.txt"), "foo mars\n");
@@ -161,20 +157,38 @@ class ReloadE2ETest {
         assertThat(failed.get()).as("first failure: %s", firstFailure.get()).isZero();
     }
 
-    private static void signalHup(long pid) throws IOException, InterruptedException {
-        assertThat(new ProcessBuilder("kill", "-HUP", Long.toString(pid)).start().waitFor()).isZero();
-    }
-
-    private static String lastLine(Path log, String containing) {
-        List<String> lines = read(log).lines().filter(l -> l.contains(containing)).toList();
-        return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
-    }
-
-    private static String read(Path log) {
-        try {
-            return Files.readString(log);
-        } catch (IOException e) {
-            return "";
+    @Test
+    void aReloadAskedForDuringTheStartIsAppliedOnceStarted() throws Exception {
+        int dnsPort = Ports.free();
+        int opsPort = Ports.free();
+        // a million buckets: the start spends seconds loading them, the window for the SIGHUP
+        try (var out = Files.newBufferedWriter(dir.resolve("buckets.txt"))) {
+            out.write("foo eu\n");
+            for (int i = 0; i < 1_000_000; i++) {
+                out.write("bucket-" + i + " eu\n");
+            }
         }
+        Path conf = Files.writeString(dir.resolve("rgw-pdns.conf"), config(dnsPort, opsPort, "o.example.eu", "60"));
+        try (BucketDnsProcess slow = BucketDnsProcess.serve(conf)) {
+            assertThat(Ports.await(60, () -> slow.log().contains("starting: loading the file catalog")))
+                    .as("start under way; log:\n%s", slow.log()).isTrue();
+            Files.writeString(conf, config(dnsPort, opsPort, "o.example.eu", "30"));
+            slow.hangUp();
+            assertThat(Ports.await(120, () -> !slow.logLines("reload: config").isEmpty() || !slow.process.isAlive()))
+                    .as("reload applied; log:\n%s", slow.log()).isTrue();
+            assertThat(slow.process.isAlive()).as("SIGHUP during the start must not end the process; log:\n%s", slow.log()).isTrue();
+            String log = slow.log();
+            assertThat(log.indexOf("reload requested while starting")).as(log).isPositive()
+                    .isLessThan(log.indexOf("bucketdns serving")).isLessThan(log.indexOf("reload: config"));
+            SimpleResolver resolver = new SimpleResolver("127.0.0.1");
+            resolver.setPort(dnsPort);
+            resolver.setTimeout(Duration.ofSeconds(2));
+            assertThat(ask(resolver)).as("the reloaded TTL").isEqualTo("30 foo.o.example.eu.");
+        }
+    }
+
+    private String lastLine(String containing) {
+        List<String> lines = bucketdns.logLines(containing);
+        return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
     }
 }

@@ -36,8 +36,7 @@ class RgwScaleE2ETest {
 
     private RgwLab lab;
     private Path dir;
-    private Process bucketdns;
-    private Path log;
+    private BucketDnsProcess bucketdns;
     private int dnsPort;
     private int opsPort;
 
@@ -116,13 +115,13 @@ class RgwScaleE2ETest {
     @Order(3)
     void anIdleRealmCostsAtMostTwoRequestsASecondAndTwoPercentOfACore() throws Exception {
         long requests = adminRequests();
-        long cpu = cpuTicks(bucketdns.pid());
+        long cpu = cpuTicks(bucketdns.process.pid());
         long rgwCpu = cpuTicks(radosgwPid("eu")) + cpuTicks(radosgwPid("us"));
         long start = System.nanoTime();
         Thread.sleep(60_000);
         double seconds = (System.nanoTime() - start) / 1e9;
         double perSecond = (adminRequests() - requests) / seconds;
-        double core = (cpuTicks(bucketdns.pid()) - cpu) / 100.0 / seconds;
+        double core = (cpuTicks(bucketdns.process.pid()) - cpu) / 100.0 / seconds;
         double rgwCore = (cpuTicks(radosgwPid("eu")) + cpuTicks(radosgwPid("us")) - rgwCpu) / 100.0 / seconds;
         System.out.printf("scale: idle %.0f s: %.2f admin requests/s, bucketdns %.2f %% of a core, both radosgw %.1f %% of a core%n",
                 seconds, perSecond, core * 100, rgwCore * 100);
@@ -153,7 +152,7 @@ class RgwScaleE2ETest {
     void aRelistOfTheUnchangedCatalogCostsAtMostSixtyRequests() throws Exception {
         long listedBefore = listings();
         long lookUpsBefore = lookUps();
-        assertThat(Ports.await(120, () -> read(log).contains("reconciled (periodic re-list)"))).as("log:%n%s", tail()).isTrue();
+        assertThat(Ports.await(120, () -> bucketdns.log().contains("reconciled (periodic re-list)"))).as("log:%n%s", tail()).isTrue();
         long cost = listings() - listedBefore + lookUps() - lookUpsBefore;
         System.out.printf("scale: re-list of %,d unchanged buckets: %d listing requests, %d look-ups%n", BUCKETS + 2 - 10,
                 listings() - listedBefore, lookUps() - lookUpsBefore);
@@ -170,18 +169,15 @@ class RgwScaleE2ETest {
         conf.addAll(List.of("[catalog]", "source = rgw", "snapshot = catalog.gz", "unknown_bucket = nxdomain", "relist_interval = " + relist,
                 "[dns]", "listen = 127.0.0.1:" + dnsPort, "[ops]", "listen = 127.0.0.1:" + opsPort));
         Path config = Files.write(dir.resolve("rgw-pdns.conf"), conf);
-        log = dir.resolve("bucketdns.log");
-        bucketdns = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar", ReloadE2ETest.JAR.toString(),
-                "serve", "--config", config.toString()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        bucketdns = BucketDnsProcess.serve(config);
         assertThat(Ports.await(120, () -> Ports.accepts(opsPort))).as("ops port up; log:%n%s", tail()).isTrue();
     }
 
     private void stopBucketdns() throws InterruptedException {
         if (bucketdns != null) {
-            bucketdns.destroy();
-            if (!bucketdns.waitFor(30, TimeUnit.SECONDS)) {
-                bucketdns.destroyForcibly();
+            bucketdns.process.destroy(); // SIGTERM: the snapshot is written on the way out
+            if (!bucketdns.process.waitFor(30, TimeUnit.SECONDS)) {
+                bucketdns.process.destroyForcibly();
             }
             bucketdns = null;
         }
@@ -250,16 +246,8 @@ class RgwScaleE2ETest {
         return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime and stime: fields 14 and 15
     }
 
-    private static String read(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.ISO_8859_1);
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
     private String tail() {
-        List<String> lines = read(log).lines().toList();
+        List<String> lines = bucketdns == null ? List.of() : bucketdns.log().lines().toList();
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     }
 }

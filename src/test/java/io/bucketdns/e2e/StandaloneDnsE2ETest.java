@@ -136,6 +136,20 @@ class StandaloneDnsE2ETest {
         assertThat(dig("foo.o.example.com", "A", "+noedns").edns()).isFalse();
     }
 
+    /** RFC 6891 7: errors to an EDNS query carry an OPT too. */
+    @Test
+    void errorsToEdnsQueriesCarryTheOpt() {
+        Dig.Result formerr = dig("+header-only");
+        assertThat(formerr.status()).as(formerr.output()).isEqualTo("FORMERR");
+        assertThat(formerr.edns()).as(formerr.output()).isTrue();
+        Dig.Result notimp = dig("o.example.com", "SOA", "+opcode=notify");
+        assertThat(notimp.status()).as(notimp.output()).isEqualTo("NOTIMP");
+        assertThat(notimp.edns()).as(notimp.output()).isTrue();
+        Dig.Result refused = dig("www.example.org", "A");
+        assertThat(refused.edns()).as(refused.output()).isTrue();
+        assertThat(dig("+header-only", "+noedns").edns()).isFalse();
+    }
+
     @Test
     void aLargeAnswerIsTruncatedOverUdpAndDigGetsItAllOverTcp() {
         Dig.Result truncated = dig("o.example.com", "AAAA", "+bufsize=512", "+ignore");

@@ -42,7 +42,7 @@ class DnsServerFuzzE2ETest {
     @BeforeEach
     void start() throws IOException {
         server = DnsServer.start(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
-                Fixture.authority(List.of("2001:db8::1")), DnsServer.Limits.defaults());
+                Fixture.authority(List.of("2001:db8::1")), DnsServer.Limits.defaults(), new RateLimit.Settings(0, 0, List.of()));
         address = server.addresses().get(0);
     }
 

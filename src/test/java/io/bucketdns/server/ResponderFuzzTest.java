@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Section;
 
 /** Every response to a random or mutated packet is a well-formed DNS message that dnsjava reads. */
 class ResponderFuzzTest {
@@ -33,6 +34,14 @@ class ResponderFuzzTest {
             assertThat(m.getHeader().getID()).as("seed %d", seed).isEqualTo(Query.u16(p, 0));
             assertThat(m.getHeader().getFlag(Flags.QR)).isTrue();
             assertThat(m.getRcode()).as("seed %d: SERVFAIL means an exception inside", seed).isNotEqualTo(Rcode.SERVFAIL);
+            // what rate limiting sends instead: the same response, empty and truncated
+            Message slipped = new Message(Arrays.copyOf(out.buf, responder.truncated(query, out, n)));
+            assertThat(slipped.getHeader().getID()).as("seed %d", seed).isEqualTo(m.getHeader().getID());
+            assertThat(slipped.getHeader().getFlag(Flags.TC)).as("seed %d", seed).isTrue();
+            assertThat(slipped.getRcode()).as("seed %d", seed).isEqualTo(m.getRcode());
+            assertThat(slipped.getSection(Section.QUESTION)).as("seed %d", seed).isEqualTo(m.getSection(Section.QUESTION));
+            assertThat(slipped.getOPT() != null).as("seed %d: OPT kept", seed).isEqualTo(m.getOPT() != null);
+            assertThat(slipped.getSection(Section.ANSWER)).isEmpty();
         }
         assertThat(answered).isGreaterThan(PACKETS / 2);
     }

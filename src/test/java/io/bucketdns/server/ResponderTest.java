@@ -164,11 +164,110 @@ class ResponderTest {
         assertFormerr(label, "extended label type");
         assertFormerr(set16(good.clone(), 10, 1), "an additional record announced, none there");
         assertFormerr(set16(good.clone(), 6, 65535), "huge answer count");
-        assertFormerr(withOpt(withOpt, new byte[] {0, 0, 41, 4, 0, 0, 0, 0, 0, 0, 0}), "two OPT records");
-        assertFormerr(withOpt(good, new byte[] {0, 0, 41, 4, 0, 0, 0, 0, 0, 0, 5, 0, 10, 0, 9, 1}), "option longer than the OPT");
+        assertFormerr(withOpt(withOpt, new byte[] {0, 0, 41, 4, 0, 0, 0, 0, 0, 0, 0}), "two OPT records", true);
+        assertFormerr(withOpt(good, new byte[] {0, 0, 41, 4, 0, 0, 0, 0, 0, 0, 5, 0, 10, 0, 9, 1}), "option longer than the OPT", true);
         assertFormerr(withOpt(good, new byte[] {1, 'x', 0, 0, 41, 4, 0, 0, 0, 0, 0, 0, 0}), "OPT not owned by the root");
         assertFormerr(withOpt(good, new byte[] {(byte) 0xC0, 40, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0}), "forward compression pointer");
         assertFormerr(withOpt(good, new byte[] {(byte) 0xC0, 35, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0}), "pointer to itself");
+    }
+
+    /** RFC 6891 6.1.1 and 7: a request with an OPT gets one back, whatever the rcode. */
+    @Test
+    void everyAnswerToAnEdnsQueryCarriesAnOpt() throws IOException {
+        Message noQuestion = new Message();
+        noQuestion.addRecord(new OPTRecord(4096, 0, 0, ExtendedFlags.DO), Section.ADDITIONAL);
+        Message formerr = ask(noQuestion);
+        assertThat(formerr.getRcode()).isEqualTo(Rcode.FORMERR);
+        assertThat(formerr.getOPT()).as("FORMERR, no question (dig +header-only)").isNotNull();
+        assertThat(formerr.getOPT().getPayloadSize()).isEqualTo(1232);
+        assertThat(formerr.getOPT().getFlags() & 0x8000).as("DO echoed").isNotZero();
+
+        Message notify = Fixture.query("o.example.com.", Type.SOA);
+        notify.getHeader().setOpcode(Opcode.NOTIFY);
+        notify.addRecord(new OPTRecord(1232, 0, 0, 0), Section.ADDITIONAL);
+        Message notimp = ask(notify);
+        assertThat(notimp.getRcode()).isEqualTo(Rcode.NOTIMP);
+        assertThat(notimp.getOPT()).as("NOTIMP").isNotNull();
+
+        Message refused = Fixture.query("example.org.", Type.A);
+        refused.addRecord(new OPTRecord(1232, 0, 0, 0), Section.ADDITIONAL);
+        assertThat(ask(refused).getOPT()).as("REFUSED").isNotNull();
+
+        Message q = Fixture.query("foo.o.example.com.", Type.A);
+        q.addRecord(new OPTRecord(1232, 0, 0, 0), Section.ADDITIONAL);
+        Message servfail = ask(new Responder(new FailingAuthority(), 1232), q, true);
+        assertThat(servfail.getRcode()).isEqualTo(Rcode.SERVFAIL);
+        assertThat(servfail.getOPT()).as("SERVFAIL").isNotNull();
+        assertThat(texts(servfail, Section.QUESTION)).containsExactly("foo.o.example.com. IN A");
+    }
+
+    @Test
+    void noOptOnErrorsToQueriesWithout() throws IOException {
+        assertThat(ask(new Message()).getOPT()).as("FORMERR").isNull();
+        Message notify = Fixture.query("o.example.com.", Type.SOA);
+        notify.getHeader().setOpcode(Opcode.NOTIFY);
+        assertThat(ask(notify).getOPT()).as("NOTIMP").isNull();
+        Message servfail = ask(new Responder(new FailingAuthority(), 1232), Fixture.query("foo.o.example.com.", Type.A), true);
+        assertThat(servfail.getRcode()).isEqualTo(Rcode.SERVFAIL);
+        assertThat(servfail.getOPT()).isNull();
+    }
+
+    @Test
+    void aSlippedResponseIsTheHeaderAndQuestionWithTcAndTheOpt() throws IOException {
+        Message q = Fixture.query("FOO.o.example.com.", Type.A);
+        q.addRecord(new OPTRecord(1232, 0, 0, 0), Section.ADDITIONAL);
+        byte[] wire = q.toWire();
+        int n = responder.respond(query, wire, wire.length, udp, true);
+        assertThat(query.kind).isEqualTo(RateLimit.Kind.POSITIVE);
+        assertThat(query.limitName).isEqualTo("FOO.o.example.com.");
+        Message slipped = new Message(Arrays.copyOf(udp.buf, responder.truncated(query, udp, n)));
+        assertThat(slipped.getHeader().getFlag(Flags.TC)).isTrue();
+        assertThat(slipped.getHeader().getFlag(Flags.AA)).isTrue();
+        assertThat(slipped.getHeader().getID()).isEqualTo(q.getHeader().getID());
+        assertThat(texts(slipped, Section.QUESTION)).containsExactly("FOO.o.example.com. IN A");
+        assertThat(slipped.getSection(Section.ANSWER)).isEmpty();
+        assertThat(slipped.getOPT()).isNotNull();
+    }
+
+    @ParameterizedTest(name = "{0} {1} -> {2} {3}")
+    @CsvSource(delimiter = '|', textBlock = """
+            foo.o.example.com.  | A   | POSITIVE | foo.o.example.com.
+            o.example.com.      | NS  | POSITIVE | o.example.com.
+            o.example.com.      | ANY | ANY      | o.example.com.
+            nope.o.example.com. | A   | NXDOMAIN | o.example.com
+            _x.o.example.com.   | A   | NXDOMAIN | o.example.com
+            o.example.com.      | MX  | NODATA   | o.example.com
+            example.org.        | A   | ERROR    |
+            """)
+    void countsEachAnswerByKindUnderTheQuestionOrTheZone(String name, String type, String kind, String limitName) throws IOException {
+        ask(Fixture.query(name, Type.value(type)));
+        assertThat(query.kind).isEqualTo(RateLimit.Kind.valueOf(kind));
+        assertThat(query.limitName).isEqualTo(limitName);
+    }
+
+    /** An authority whose rules fail: the responder's own last line of defence answers. */
+    private static final class FailingAuthority implements Authority {
+        private final Authority real = Fixture.authority(List.of());
+
+        @Override
+        public Answer resolve(String qname, int qtype) {
+            throw new IllegalStateException("injected failure");
+        }
+
+        @Override
+        public List<Zone> zones() {
+            return real.zones();
+        }
+
+        @Override
+        public Catalog catalog() {
+            return real.catalog();
+        }
+
+        @Override
+        public QueryObserver observer() {
+            return real.observer();
+        }
     }
 
     @Test
@@ -203,8 +302,13 @@ class ResponderTest {
     }
 
     private void assertFormerr(byte[] packet, String why) {
+        assertFormerr(packet, why, false);
+    }
+
+    /** FORMERR with no question, and our OPT when the query was seen to have one. */
+    private void assertFormerr(byte[] packet, String why, boolean opt) {
         int n = responder.respond(query, packet, packet.length, udp, true);
-        assertThat(n).as(why).isEqualTo(Query.HEADER);
+        assertThat(n).as(why).isEqualTo(Query.HEADER + (opt ? 11 : 0));
         assertThat(udp.buf[3] & 0xF).as(why).isEqualTo(Rcode.FORMERR);
         assertThat(udp.buf[2] & 0x80).as(why + ": QR").isNotZero();
         assertThat(Arrays.copyOf(udp.buf, 2)).as(why + ": ID").isEqualTo(Arrays.copyOf(packet, 2));

@@ -27,8 +27,9 @@ import org.xbill.DNS.Type;
 
 /**
  * Query in, response bytes out, without sockets: the hand-written path of {@link Responder}
- * against the same work done with dnsjava's {@link Message} (parse, build, {@code toWire}).
- * Run: see docs/BENCHMARKS.md.
+ * against the same work done with dnsjava's {@link Message} (parse, build, {@code toWire}), and
+ * with response rate limiting on: a client under the rate (every answer counted and sent) and a
+ * client over it (every answer dropped). Run: see docs/BENCHMARKS.md.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -45,6 +46,11 @@ public class WireBenchmark {
     private final Query query = new Query();
     private final Wire out = new Wire(0);
     private byte[] request;
+    private final byte[] client = {(byte) 192, 0, 2, 7};
+    /** A rate no single thread reaches: every answer is counted, none held back. */
+    private final RateLimit underRate = RateLimit.of(new RateLimit.Settings(1_000_000_000, 2, List.of()));
+    /** One answer a second: past the first, every one is dropped. */
+    private final RateLimit overRate = RateLimit.of(new RateLimit.Settings(1, 0, List.of()));
 
     @Setup
     public void setup() {
@@ -54,6 +60,22 @@ public class WireBenchmark {
     @Benchmark
     public int handWritten() {
         return responder.respond(query, request, request.length, out, true);
+    }
+
+    @Benchmark
+    public int rateLimitedUnderTheRate() {
+        return limited(underRate);
+    }
+
+    @Benchmark
+    public int rateLimitedOverTheRate() {
+        return limited(overRate);
+    }
+
+    /** What a UDP worker does: answer, then ask the rate limit. */
+    private int limited(RateLimit limit) {
+        int n = responder.respond(query, request, request.length, out, true);
+        return limit.admit(client, query.kind, query.limitName, System.nanoTime()) == RateLimit.Verdict.SEND ? n : -1;
     }
 
     @Benchmark
