@@ -80,7 +80,7 @@ public final class RgwCatalogSource implements CatalogSource {
      */
     record Timing(Duration hotFor, Duration fresh, Duration mapRefresh, Duration snapshotEvery, Duration firstBackoff,
             Duration trimHorizon, Duration staleReport, Duration startWait) {
-        static final Timing DEFAULT = new Timing(Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofMinutes(1),
+        static final Timing DEFAULT = new Timing(Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofMinutes(1),
                 Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(15), Duration.ofMinutes(1), Duration.ofSeconds(30));
     }
 

@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 final class ShardSchedule {
     static final int MAX_EXTRA_PER_TICK = 8;
     static final Duration WAKE = Duration.ofMillis(250);
-    static final Duration HOT_EVERY = Duration.ofSeconds(1);
+    static final Duration HOT_EVERY = Duration.ofSeconds(2);
 
     private final int shards;
     private final long tickNanos;

@@ -72,14 +72,16 @@ class RgwScaleE2ETest {
     @Test
     @Order(1)
     void aLoadResumesWhereRgwWentAwayAndEndsWithEveryBucketRight() throws Exception {
-        startBucketdns("1h");
+        launch("1h"); // start waits up to 30 s for the first load: RGW goes away before or after that
         // RGW goes away (both gateways) once a fifth of the buckets were looked up
         assertThat(Ports.await(300, () -> lookUps() >= BUCKETS / 5)).as("load under way; log:%n%s", tail()).isTrue();
         lab.stopGateways();
         long listedBefore = listings();
+        assertThat(lookUps()).as("stopped mid-load").isLessThan(BUCKETS);
         Thread.sleep(3000); // RGW stays down a while: the load must wait for it, then go on
         lab.startGateways();
 
+        assertThat(Ports.await(120, () -> Ports.accepts(opsPort))).as("ops port up; log:%n%s", tail()).isTrue();
         assertThat(Ports.await(600, () -> catalogSize() == BUCKETS)).as("every bucket; log:%n%s", tail()).isTrue();
 
         assertThat(firstPages()).as("listings from the first page: the load never started over").isEqualTo(1);
@@ -90,22 +92,32 @@ class RgwScaleE2ETest {
                 adminRequests() / (double) BUCKETS);
     }
 
+    /**
+     * What a restart costs beyond the sweep's own requests (64 shards per {@code log_sweep}, 40 s),
+     * from the stop to 20 s after the gateway is back; that the log is still followed afterwards is
+     * shown by a deletion answered NXDOMAIN.
+     */
     @Test
     @Order(2)
     void eachRestartOfTheMastersRadosgwCostsAtMostSixtyRequests() throws Exception {
         for (int restart = 1; restart <= 2; restart++) {
             long before = adminRequests();
             long listedBefore = listings();
+            long start = System.nanoTime();
             lab.stopGateway("eu");
             lab.startGateway("eu");
             long back = System.nanoTime();
-            // bucketdns reads the log again: a bucket made now is answered from the master's log
-            String fresh = "scale-restart-" + restart;
-            assertThat(create(List.of(fresh), "eu")).containsOnlyKeys(200);
-            assertThat(Ports.await(60, () -> (fresh + ".o.example.eu.").equals(cname(fresh)))).isTrue();
-            Thread.sleep(Math.max(0, 20_000 - (System.nanoTime() - back) / 1_000_000)); // 20 s of following after it is back
-            long cost = adminRequests() - before;
-            System.out.printf("scale: restart %d of eu's radosgw: %d admin requests over it and 20 s after%n", restart, cost);
+            String gone = name(BUCKETS - restart); // an eu bucket
+            assertThat(S3Bulk.send("DELETE", "http://" + lab.endpoint("eu"), "eu", lab.env("RGWLAB_S3_ACCESS_KEY"),
+                    lab.env("RGWLAB_S3_SECRET_KEY"), List.of(gone), 1)).containsOnlyKeys(204);
+            assertThat(Ports.await(30, () -> "NXDOMAIN".equals(Dig.query(dnsPort, gone + ".o.example.com", "A").status())))
+                    .as("deletion followed after the restart; log:%n%s", tail()).isTrue();
+            Thread.sleep(Math.max(0, 20_000 - (System.nanoTime() - back) / 1_000_000));
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long requests = adminRequests() - before;
+            long cost = requests - Math.round(seconds * 64 / 40.0);
+            System.out.printf("scale: restart %d of eu's radosgw: %d admin requests in %.0f s, %d beyond the sweep's%n", restart,
+                    requests, seconds, cost);
             assertThat(listings()).as("no listing").isEqualTo(listedBefore);
             assertThat(cost).isLessThanOrEqualTo(60);
         }
@@ -114,6 +126,7 @@ class RgwScaleE2ETest {
     @Test
     @Order(3)
     void anIdleRealmCostsAtMostTwoRequestsASecondAndTwoPercentOfACore() throws Exception {
+        Thread.sleep(10_000); // shards that had entries (the deletions above) are read more often for 10 s
         long requests = adminRequests();
         long cpu = cpuTicks(bucketdns.process.pid());
         long rgwCpu = cpuTicks(radosgwPid("eu")) + cpuTicks(radosgwPid("us"));
@@ -133,13 +146,14 @@ class RgwScaleE2ETest {
     @Order(4)
     void aRestartFromTheSnapshotSeesBucketsDeletedMeanwhileWithinTenSeconds() throws Exception {
         stopBucketdns(); // writes the snapshot
-        List<String> deleted = IntStream.range(100, 110).mapToObj(RgwScaleE2ETest::name).toList();
+        List<String> deleted = IntStream.range(IN_US - 10, IN_US).mapToObj(RgwScaleE2ETest::name).toList(); // us buckets
         assertThat(S3Bulk.send("DELETE", "http://" + lab.endpoint("us"), "us", lab.env("RGWLAB_S3_ACCESS_KEY"),
                 lab.env("RGWLAB_S3_SECRET_KEY"), deleted, 4)).containsOnlyKeys(204);
         long listedBefore = listings();
 
         long start = System.nanoTime();
-        startBucketdns("1m");
+        launch("1m");
+        assertThat(Ports.await(120, () -> Ports.accepts(opsPort))).as("ops port up; log:%n%s", tail()).isTrue();
         assertThat(cname(name(5))).as("answers from the snapshot at once").isEqualTo(name(5) + ".o.example.us.");
         assertThat(Ports.await(10, () -> deleted.stream().allMatch(b -> "NXDOMAIN".equals(Dig.query(dnsPort, b + ".o.example.com", "A").status()))))
                 .as("deleted while down: NXDOMAIN; log:%n%s", tail()).isTrue();
@@ -154,12 +168,13 @@ class RgwScaleE2ETest {
         long lookUpsBefore = lookUps();
         assertThat(Ports.await(120, () -> bucketdns.log().contains("reconciled (periodic re-list)"))).as("log:%n%s", tail()).isTrue();
         long cost = listings() - listedBefore + lookUps() - lookUpsBefore;
-        System.out.printf("scale: re-list of %,d unchanged buckets: %d listing requests, %d look-ups%n", BUCKETS + 2 - 10,
+        System.out.printf("scale: re-list of %,d unchanged buckets: %d listing requests, %d look-ups%n", BUCKETS - 12,
                 listings() - listedBefore, lookUps() - lookUpsBefore);
         assertThat(cost).isLessThanOrEqualTo(60);
     }
 
-    private void startBucketdns(String relist) throws IOException {
+    /** Starts bucketdns (standalone DNS, ops, snapshot) on the lab; returns at once. */
+    private void launch(String relist) throws IOException {
         if (dnsPort == 0) {
             dnsPort = Ports.free();
             opsPort = Ports.free();
@@ -170,7 +185,6 @@ class RgwScaleE2ETest {
                 "[dns]", "listen = 127.0.0.1:" + dnsPort, "[ops]", "listen = 127.0.0.1:" + opsPort));
         Path config = Files.write(dir.resolve("rgw-pdns.conf"), conf);
         bucketdns = BucketDnsProcess.serve(config);
-        assertThat(Ports.await(120, () -> Ports.accepts(opsPort))).as("ops port up; log:%n%s", tail()).isTrue();
     }
 
     private void stopBucketdns() throws InterruptedException {
@@ -227,7 +241,9 @@ class RgwScaleE2ETest {
         long n = 0;
         for (String zonegroup : List.of("eu", "us")) {
             try (var lines = Files.lines(lab.gatewayLog(zonegroup), StandardCharsets.ISO_8859_1)) {
-                n += lines.filter(l -> l.contains(" beast: ") && l.contains(" - bucketdns-admin [")).filter(request).count();
+                // the lab script's own checks use the same admin user, but not Java's HTTP client
+                n += lines.filter(l -> l.contains(" beast: ") && l.contains(" - bucketdns-admin [") && l.contains("\"Java-http-client/"))
+                        .filter(request).count();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -27,11 +27,13 @@ class ShardScheduleTest {
     }
 
     @Test
-    void aShardWithEntriesIsReadEverySecondForAWhile() {
+    void aShardWithEntriesIsReadEveryTwoSecondsForAWhile() {
         schedule.read(schedule.due(0), Set.of(0), 0);
-        assertThat(schedule.due(S)).containsExactly(1, 0);
-        schedule.read(List.of(1, 0), Set.of(), S);
+        assertThat(schedule.due(S)).containsExactly(1);
+        schedule.read(List.of(1), Set.of(), S);
         assertThat(schedule.due(2 * S)).containsExactly(2, 0);
+        schedule.read(List.of(2, 0), Set.of(), 2 * S);
+        assertThat(schedule.due(3 * S)).containsExactly(3);
         assertThat(schedule.due(31 * S)).doesNotContain(0);
     }
 
