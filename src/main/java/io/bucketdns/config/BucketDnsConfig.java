@@ -104,6 +104,8 @@ public record BucketDnsConfig(
      *     RGW on demand; 0 for none
      * @param relistInterval how often the rgw source lists every bucket again, as a safety net
      *     beside the metadata log
+     * @param missWait how long a question for an unknown bucket may wait for its on-demand RGW
+     *     look-up before it is answered by policy
      */
     public record CatalogSettings(
             Source source,
@@ -112,5 +114,9 @@ public record BucketDnsConfig(
             Path snapshot,
             Duration maxStaleness,
             int missLookupsPerSecond,
-            Duration relistInterval) {}
+            Duration relistInterval,
+            Duration missWait) {
+        /** The default of {@code [catalog] miss_wait}: see the README for why. */
+        public static final Duration DEFAULT_MISS_WAIT = Duration.ofMillis(300);
+    }
 }

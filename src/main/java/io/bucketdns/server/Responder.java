@@ -103,7 +103,7 @@ final class Responder {
         int afterQuestion = out.pos;
         if ((q.qclass != CLASS_IN && q.qclass != DClass.ANY) || q.qtype == Type.AXFR || q.qtype == Type.IXFR) {
             // no other class is served, and the zone is not transferable: it is computed per name
-            return withOpt(q, out, REFUSED, 0, 0, 0, 0);
+            return withOpt(q, out, REFUSED, 0, 0, 0, 0, 0);
         }
         Answer a = authority.resolve(q.name, q.qtype);
         List<ResourceRecord> answer = a.answer();
@@ -129,8 +129,22 @@ final class Responder {
             an = 0;
             ns = 0;
         }
+        int ar = 0;
+        if ((flags & TC) == 0 && !a.additional().isEmpty()) {
+            int beforeAdditional = out.pos;
+            try {
+                for (ResourceRecord r : a.additional()) {
+                    record(q, out, r);
+                    ar++;
+                }
+            } catch (Wire.Overflow e) {
+                // additional data is optional (RFC 2181 9): leave it out rather than truncate
+                out.pos = beforeAdditional;
+                ar = 0;
+            }
+        }
         out.limit(limit);
-        int length = withOpt(q, out, a.rcode().code(), flags, an, ns, 0);
+        int length = withOpt(q, out, a.rcode().code(), flags, an, ns, ar, 0);
         authority.observer().answered(udp ? "udp" : "tcp", q.name, q.qtype, a, System.nanoTime() - start);
         return length;
     }
@@ -138,7 +152,7 @@ final class Responder {
     private int badVersion(Query q, byte[] m, Wire out) {
         out.begin(Wire.MAX_MESSAGE);
         out.bytes(m, Query.HEADER, q.questionEnd - Query.HEADER);
-        return withOpt(q, out, NOERROR, 0, 0, 0, BADVERS_HIGH);
+        return withOpt(q, out, NOERROR, 0, 0, 0, 0, BADVERS_HIGH);
     }
 
     /** A response with no question (FORMERR, NOTIMP): the query's sections may be unreadable. */
@@ -148,8 +162,8 @@ final class Responder {
     }
 
     /** Appends our OPT when the query had one (RFC 6891 7), then writes the header. */
-    private int withOpt(Query q, Wire out, int rcode, int flags, int an, int ns, int extendedRcode) {
-        int ar = 0;
+    private int withOpt(Query q, Wire out, int rcode, int flags, int an, int ns, int additional, int extendedRcode) {
+        int ar = additional;
         if (q.edns) {
             out.u8(0);
             out.u16(Query.TYPE_OPT);
@@ -158,7 +172,7 @@ final class Responder {
             out.u8(0);
             out.u16(q.dnssecOk ? 0x8000 : 0);
             out.u16(0);
-            ar = 1;
+            ar++;
         }
         return header(q, out, rcode, flags, 1, an, ns, ar);
     }

@@ -2,6 +2,11 @@ package io.bucketdns.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bucketdns.LiveAuthority;
+import io.bucketdns.dns.Soa;
+import io.bucketdns.dns.StaticRecords;
+import io.bucketdns.dns.UnknownBucketPolicy;
+import io.bucketdns.dns.Zone;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,7 +37,7 @@ class ResponderTest {
             FoO.O.Example.COM.              | AAAA | NOERROR  | FoO.O.Example.COM. 60 IN CNAME foo.o.example.eu.                   |
             eu.dotted.bucket.o.example.com. | MX   | NOERROR  | eu.dotted.bucket.o.example.com. 60 IN CNAME eu.dotted.bucket.o.example.eu. |
             bar.o.example.com.              | ANY  | NOERROR  | bar.o.example.com. 60 IN CNAME bar.o.example.us.                   |
-            nope.o.example.com.             | A    | NXDOMAIN |                                                                    | o.example.com. 60 IN SOA ns1.example.com. hostmaster.example.com. 7 7200 3600 1209600 60
+            nope.o.example.com.             | A    | NXDOMAIN |                                                                    | o.example.com. 5 IN SOA ns1.example.com. hostmaster.example.com. 7 7200 3600 1209600 60
             _x.o.example.com.               | A    | NXDOMAIN |                                                                    | o.example.com. 60 IN SOA ns1.example.com. hostmaster.example.com. 7 7200 3600 1209600 60
             o.example.com.                  | SOA  | NOERROR  | o.example.com. 3600 IN SOA ns1.example.com. hostmaster.example.com. 7 7200 3600 1209600 60 |
             O.EXAMPLE.COM.                  | NS   | NOERROR  | O.EXAMPLE.COM. 3600 IN NS ns1.example.com.; O.EXAMPLE.COM. 3600 IN NS ns2.example.com. |
@@ -201,6 +206,23 @@ class ResponderTest {
         assertThat(udp.buf[3] & 0xF).as(why).isEqualTo(Rcode.FORMERR);
         assertThat(udp.buf[2] & 0x80).as(why + ": QR").isNotZero();
         assertThat(Arrays.copyOf(udp.buf, 2)).as(why + ": ID").isEqualTo(Arrays.copyOf(packet, 2));
+    }
+
+    @Test
+    void apexNsCarriesInZoneAddressesInTheAdditionalSectionAndStaticRecordsAnswer() throws IOException {
+        Zone zone = new Zone("o.example.com", Soa.parse(Fixture.SOA), 3600, 60, List.of("ns1.o.example.com."),
+                List.of(), List.of(), UnknownBucketPolicy.NXDOMAIN, 5, StaticRecords.parse("o.example.com",
+                        List.of("ns1 3600 IN A 192.0.2.53", "ns1 3600 IN AAAA 2001:db8::53", "@ 300 IN TXT \"hello world\""), 60));
+        Responder r = new Responder(LiveAuthority.of(List.of(zone), Fixture.catalog()), 1232);
+
+        Message ns = ask(r, Fixture.query("o.example.com.", Type.NS), true);
+        assertThat(texts(ns, Section.ANSWER)).containsExactly("o.example.com. 3600 IN NS ns1.o.example.com.");
+        assertThat(texts(ns, Section.ADDITIONAL)).containsExactly("ns1.o.example.com. 3600 IN A 192.0.2.53",
+                "ns1.o.example.com. 3600 IN AAAA 2001:db8:0:0:0:0:0:53");
+        Message txt = ask(r, Fixture.query("o.example.com.", Type.TXT), true);
+        assertThat(texts(txt, Section.ANSWER)).containsExactly("o.example.com. 300 IN TXT \"hello world\"");
+        Message a = ask(r, Fixture.query("ns1.o.example.com.", Type.A), true);
+        assertThat(texts(a, Section.ANSWER)).containsExactly("ns1.o.example.com. 3600 IN A 192.0.2.53");
     }
 
     private Message ask(Message q) throws IOException {
