@@ -1,6 +1,9 @@
 package io.bucketdns;
 
 import io.bucketdns.catalog.CatalogSource;
+import io.bucketdns.catalog.CatalogListener;
+import io.bucketdns.catalog.CatalogWriter;
+import java.util.concurrent.CopyOnWriteArrayList;
 import io.bucketdns.file.FileCatalogSource;
 import io.bucketdns.catalog.LiveCatalog;
 import io.bucketdns.catalog.Zonegroup;
@@ -52,6 +55,9 @@ public final class Service implements AutoCloseable {
     // written under reload's lock, read by metrics and readiness on other threads
     private volatile LiveCatalog catalog;
     private volatile CatalogSource source;
+    private volatile CatalogWriter writer;
+    /** Consumers of catalog changes; a reload that builds a new catalog hands them to its writer. */
+    private final List<CatalogListener> listeners = new CopyOnWriteArrayList<>();
     private final LiveAuthority authority;
     private volatile Metrics metrics;
     private final Map<String, Frontend> frontends = new LinkedHashMap<>();
@@ -59,7 +65,8 @@ public final class Service implements AutoCloseable {
     private Service(BucketDnsConfig config) {
         this.config = config;
         this.catalog = new LiveCatalog();
-        this.source = startSource(config, catalog, this::rgwCall);
+        this.writer = new CatalogWriter(catalog);
+        this.source = startSource(config, writer, this::rgwCall);
         this.authority = new LiveAuthority(state(config, catalog, source, QueryObserver.NONE));
     }
 
@@ -100,10 +107,13 @@ public final class Service implements AutoCloseable {
         BucketDnsConfig previous = config;
         boolean newCatalog = !catalogSettings(next).equals(catalogSettings(previous));
         LiveCatalog nextCatalog = catalog;
+        CatalogWriter nextWriter = writer;
         CatalogSource nextSource = source;
         if (newCatalog) {
             nextCatalog = new LiveCatalog();
-            nextSource = startSource(next, nextCatalog, this::rgwCall);
+            nextWriter = new CatalogWriter(nextCatalog);
+            listeners.forEach(nextWriter::addListener);
+            nextSource = startSource(next, nextWriter, this::rgwCall);
         }
         List<String> changed = new ArrayList<>();
         Map<String, Frontend> replaced = new LinkedHashMap<>();
@@ -120,13 +130,16 @@ public final class Service implements AutoCloseable {
             replaced.values().stream().filter(Objects::nonNull).forEach(f -> closeQuietly(f.handle()));
             if (newCatalog) {
                 closeQuietly(nextSource);
+                nextWriter.close();
             }
             throw e;
         }
         // Past this point nothing can fail: swap everything in, then let the old parts go.
         CatalogSource oldSource = source;
+        CatalogWriter oldWriter = writer;
         config = next;
         catalog = nextCatalog;
+        writer = nextWriter;
         source = nextSource;
         authority.replace(state(next, nextCatalog, nextSource, observer(next)));
         for (Map.Entry<String, Frontend> r : replaced.entrySet()) {
@@ -137,6 +150,7 @@ public final class Service implements AutoCloseable {
         }
         if (newCatalog) {
             closeQuietly(oldSource);
+            oldWriter.close();
             changed.add(0, "catalog " + next.catalog().source().name().toLowerCase(java.util.Locale.ROOT) + " reloaded ("
                     + nextCatalog.current().size() + " buckets)");
         }
@@ -230,13 +244,13 @@ public final class Service implements AutoCloseable {
         return List.of(cfg.catalog(), cfg.rgw(), cfg.zonegroupHostnames(), cfg.zones().stream().map(z -> z.name()).toList());
     }
 
-    private static CatalogSource startSource(BucketDnsConfig config, LiveCatalog catalog, AdminCallObserver rgwCalls) {
+    private static CatalogSource startSource(BucketDnsConfig config, CatalogWriter writer, AdminCallObserver rgwCalls) {
         CatalogSource source = switch (config.catalog().source()) {
             case FILE -> fileSource(config);
             case RGW -> new RgwCatalogSource(config, rgwCalls);
         };
         try {
-            source.start(catalog);
+            source.start(writer);
         } catch (RuntimeException e) {
             closeQuietly(source);
             throw e;
@@ -266,6 +280,20 @@ public final class Service implements AutoCloseable {
     /** The configuration in force. */
     public BucketDnsConfig config() {
         return config;
+    }
+
+    /** The writer of the catalog in force. */
+    public CatalogWriter writer() {
+        return writer;
+    }
+
+    /**
+     * Tells {@code listener} about every catalog change from now on, across reloads: a reload that
+     * builds a new catalog tells it with a whole replacement.
+     */
+    public synchronized void addCatalogListener(CatalogListener listener) {
+        listeners.add(listener);
+        writer.addListener(listener);
     }
 
     /** The live catalog in force. */
@@ -304,6 +332,7 @@ public final class Service implements AutoCloseable {
         }
         frontends.clear();
         closeQuietly(source);
+        writer.close();
     }
 
     private static void closeQuietly(AutoCloseable c) {

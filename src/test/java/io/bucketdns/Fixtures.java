@@ -23,8 +23,7 @@ public final class Fixtures {
 
     /** A live catalog holding {@link #CATALOG}. */
     public static LiveCatalog liveCatalog() {
-        LiveCatalog live = new LiveCatalog();
-        live.replace(CATALOG);
+        LiveCatalog live = LiveCatalog.of(CATALOG);
         return live;
     }
 }

@@ -3,10 +3,10 @@ package io.bucketdns.catalog;
 /**
  * Keeps a {@link LiveCatalog} fresh from somewhere: a local file, or the RGW Admin Ops API.
  *
- * <p>The contract is a full load followed by incremental changes: {@link #start} delivers a first
- * complete snapshot with {@link LiveCatalog#replace} (before it returns, when it can) and then
- * follows changes in the background, applying them with {@link LiveCatalog#update} and {@link
- * Catalog#withChanges}. When the source fails, the last good snapshot stays in force.
+ * <p>A source never writes the catalog itself: it hands what it learns to the {@link
+ * CatalogWriter} (a first complete catalog, then changes and observations) and the writer applies
+ * them in order. {@link #start} delivers a first catalog before it returns when it can, then
+ * follows changes in the background. When the source fails, the last good snapshot stays in force.
  */
 public interface CatalogSource extends AutoCloseable, MissListener {
     /**
@@ -14,7 +14,7 @@ public interface CatalogSource extends AutoCloseable, MissListener {
      *
      * @throws CatalogException when the first load fails and there is nothing to answer from
      */
-    void start(LiveCatalog target);
+    void start(CatalogWriter writer);
 
     /** Sources that cannot look a single bucket up ignore misses. */
     @Override

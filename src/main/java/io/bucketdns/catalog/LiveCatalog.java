@@ -1,36 +1,38 @@
 package io.bucketdns.catalog;
 
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.UnaryOperator;
-
 /**
  * The catalog currently in force. Queries read {@link #current()} once and answer from that
- * snapshot; sources swap in new snapshots atomically, so a reader never sees half an update.
+ * snapshot. Only a {@link CatalogWriter} publishes new snapshots, atomically, so a reader never
+ * sees half an update and no two writers race.
  */
 public final class LiveCatalog {
-    private final AtomicReference<Catalog> current;
     private final CatalogHealth health = new CatalogHealth();
+    private volatile Catalog current;
     private volatile boolean loaded;
 
-    /** Starts with the empty catalog; {@link #isLoaded()} stays false until the first replace. */
+    /** Starts with the empty catalog; {@link #isLoaded()} stays false until a writer says the catalog is complete. */
     public LiveCatalog() {
-        this.current = new AtomicReference<>(Catalog.empty());
+        this.current = Catalog.empty();
+    }
+
+    /** A catalog that never changes: for one-shot tools and tests. */
+    public static LiveCatalog of(Catalog fixed) {
+        LiveCatalog live = new LiveCatalog();
+        live.publish(fixed, true);
+        return live;
     }
 
     /** The snapshot in force now. */
     public Catalog current() {
-        return current.get();
+        return current;
     }
 
-    /** Puts a complete new snapshot in force. */
-    public void replace(Catalog catalog) {
-        current.set(catalog);
-        loaded = true;
-    }
-
-    /** Applies an update to whatever snapshot is in force, atomically with respect to other writers. */
-    public Catalog update(UnaryOperator<Catalog> change) {
-        return current.updateAndGet(change);
+    /** Puts a snapshot in force; {@code complete}: it holds every bucket of its origin. */
+    void publish(Catalog catalog, boolean complete) {
+        current = catalog;
+        if (complete) {
+            loaded = true;
+        }
     }
 
     /** How the source keeping this catalog fresh is doing. */
@@ -38,7 +40,7 @@ public final class LiveCatalog {
         return health;
     }
 
-    /** True once a source has delivered a full catalog. */
+    /** True once a source has delivered a complete catalog. */
     public boolean isLoaded() {
         return loaded;
     }

@@ -3,6 +3,7 @@ package io.bucketdns.file;
 import io.bucketdns.catalog.Catalog;
 import io.bucketdns.catalog.CatalogException;
 import io.bucketdns.catalog.CatalogSource;
+import io.bucketdns.catalog.CatalogWriter;
 import io.bucketdns.catalog.LiveCatalog;
 import io.bucketdns.catalog.Zonegroup;
 import java.io.BufferedReader;
@@ -52,9 +53,10 @@ public final class FileCatalogSource implements CatalogSource {
     }
 
     @Override
-    public void start(LiveCatalog target) {
+    public void start(CatalogWriter writer) {
+        LiveCatalog target = writer.live();
         lastSeen = stamp();
-        target.replace(load(target.current().serial()));
+        writer.replace(load(target.current().serial()), Map.of()).join();
         target.health().fullLoadDone();
         LOG.info("catalog: {} buckets from {}", target.current().size(), file);
         poller = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -62,10 +64,11 @@ public final class FileCatalogSource implements CatalogSource {
             t.setDaemon(true);
             return t;
         });
-        poller.scheduleWithFixedDelay(() -> poll(target), POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
+        poller.scheduleWithFixedDelay(() -> poll(writer), POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    private void poll(LiveCatalog target) {
+    private void poll(CatalogWriter writer) {
+        LiveCatalog target = writer.live();
         Object now = stamp();
         if (Objects.equals(now, lastSeen)) {
             if (!Objects.equals(now, lastReported)) {
@@ -75,7 +78,7 @@ public final class FileCatalogSource implements CatalogSource {
         }
         try {
             Catalog next = load(target.current().serial());
-            target.replace(next);
+            writer.replace(next, Map.of()).join();
             target.health().fullLoadDone();
             lastSeen = now;
             LOG.info("catalog: reloaded {}: {} buckets", file, next.size());

@@ -2,6 +2,7 @@ package io.bucketdns.rgw;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.bucketdns.catalog.CatalogWriter;
 import io.bucketdns.catalog.LiveCatalog;
 import io.bucketdns.catalog.MissListener;
 import java.time.Duration;
@@ -10,7 +11,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +29,7 @@ final class MissLookups implements MissListener {
 
     private final RateLimit rate;
     private final Function<String, Optional<String>> locate;
-    private final Predicate<String> recentlyRemoved;
+    private final CatalogWriter writer;
     private final LiveCatalog catalog;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final Cache<String, Boolean> missing = Caffeine.newBuilder().expireAfterWrite(NEGATIVE_TTL).maximumSize(NEGATIVE_MAX).build();
@@ -37,15 +37,14 @@ final class MissLookups implements MissListener {
     /**
      * @param perSecond look-ups allowed per second
      * @param locate a bucket's zonegroup name, empty when it does not exist; may throw {@link RgwException}
-     * @param recentlyRemoved true for a bucket the metadata log removed since a look-up may have
-     *     started: its answer would be outdated
-     * @param catalog where a found bucket is added
+     * @param writer where a found bucket is added; it drops the finding when newer news about the
+     *     bucket (the log's deletion) was applied while the look-up ran
      */
-    MissLookups(int perSecond, Function<String, Optional<String>> locate, Predicate<String> recentlyRemoved, LiveCatalog catalog) {
+    MissLookups(int perSecond, Function<String, Optional<String>> locate, CatalogWriter writer) {
         this.rate = new RateLimit(perSecond);
         this.locate = locate;
-        this.recentlyRemoved = recentlyRemoved;
-        this.catalog = catalog;
+        this.writer = writer;
+        this.catalog = writer.live();
     }
 
     @Override
@@ -64,13 +63,13 @@ final class MissLookups implements MissListener {
 
     private void lookUp(String bucket) {
         try {
+            long asOf = writer.sequence();
             Optional<String> zonegroup = locate.apply(bucket);
             if (zonegroup.isEmpty()) {
                 missing.put(bucket, Boolean.TRUE);
                 return;
             }
-            catalog.update(c -> recentlyRemoved.test(bucket) || !c.zonegroups().containsKey(zonegroup.get())
-                    ? c : c.withChanges(Map.of(bucket, zonegroup.get())));
+            writer.observe(Map.of(bucket, zonegroup.get()), asOf, Map.of());
             LOG.debug("catalog: {} found on demand in zonegroup {}", bucket, zonegroup.get());
         } catch (RgwException e) {
             LOG.debug("catalog: on-demand look-up of {} failed: {}", bucket, e.getMessage());

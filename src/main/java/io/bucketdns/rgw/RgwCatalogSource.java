@@ -1,11 +1,10 @@
 package io.bucketdns.rgw;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.bucketdns.catalog.Catalog;
 import io.bucketdns.catalog.CatalogException;
 import io.bucketdns.file.CatalogSnapshot;
 import io.bucketdns.catalog.CatalogSource;
+import io.bucketdns.catalog.CatalogWriter;
 import io.bucketdns.catalog.LiveCatalog;
 import io.bucketdns.catalog.Zonegroup;
 import io.bucketdns.config.BucketDnsConfig;
@@ -86,14 +85,12 @@ public final class RgwCatalogSource implements CatalogSource {
     private final Timing timing;
     private Staleness staleness;
     private final Object lock = new Object();
-    /** Buckets the log removed lately: an on-demand look-up that started before must not bring them back. */
-    private final Cache<String, Boolean> recentlyRemoved =
-            Caffeine.newBuilder().expireAfterWrite(Duration.ofSeconds(30)).maximumSize(100_000).build();
     /** A full load is queued or running: a second request then is the same load. */
     private final AtomicBoolean loading = new AtomicBoolean();
     private final ScheduledExecutorService followThread = singleThread("rgw-follow");
     private final ScheduledExecutorService loadThread = singleThread("rgw-load");
 
+    private CatalogWriter writer;
     private LiveCatalog target;
     private volatile ZonegroupMap map;
     private volatile MissLookups misses;
@@ -143,7 +140,9 @@ public final class RgwCatalogSource implements CatalogSource {
     }
 
     @Override
-    public void start(LiveCatalog live) {
+    public void start(CatalogWriter writer) {
+        this.writer = writer;
+        LiveCatalog live = writer.live();
         this.target = live;
         this.staleness = new Staleness(settings.maxStaleness(), timing.staleReport(), live.health());
         if (loadSnapshot()) {
@@ -156,7 +155,7 @@ public final class RgwCatalogSource implements CatalogSource {
             }
         }
         if (settings.missLookupsPerSecond() > 0) {
-            misses = new MissLookups(settings.missLookupsPerSecond(), this::locateByName, b -> recentlyRemoved.getIfPresent(b) != null, live);
+            misses = new MissLookups(settings.missLookupsPerSecond(), this::locateByName, writer);
         }
         long poll = timing.poll().toMillis();
         followThread.scheduleWithFixedDelay(this::followRound, poll, poll, TimeUnit.MILLISECONDS);
@@ -190,7 +189,7 @@ public final class RgwCatalogSource implements CatalogSource {
             hostnameOverrides.forEach((name, host) -> zonegroups.computeIfPresent(name, (n, z) -> new Zonegroup(n, host)));
             String def = settings.defaultZonegroup() != null ? settings.defaultZonegroup()
                     : c.defaultZonegroup() == null ? null : c.defaultZonegroup().name();
-            target.replace(c.withZonegroups(zonegroups, zonegroups.get(def)));
+            writer.replace(c.withZonegroups(zonegroups, zonegroups.get(def)), Map.of()).join();
             staleness.loadedAsOf(s.writtenAt());
             LOG.info("catalog: {} buckets from snapshot {}, written {} ago", String.format("%,d", c.size()), settings.snapshot(),
                     Staleness.describe(Duration.between(s.writtenAt(), Instant.now())));
@@ -212,7 +211,7 @@ public final class RgwCatalogSource implements CatalogSource {
         LOG.info("catalog: full load ({}) from {}", reason, api.http().endpoints().get(0));
         FullLoad.Result r = FullLoad.run(api, m, zonegroups, fallback, IN_FLIGHT);
         synchronized (lock) {
-            target.replace(r.buckets().build(target.current().serial()));
+            writer.replace(r.buckets().build(target.current().serial()), Map.of()).join();
             target.health().fullLoadDone();
             position = from;
             generation++;
@@ -274,20 +273,16 @@ public final class RgwCatalogSource implements CatalogSource {
                 restart(gen, round.resync());
                 return;
             }
+            long asOf = writer.sequence();
             Map<String, String> changes = locateAll(round.buckets());
             synchronized (lock) {
                 if (!changes.isEmpty()) {
-                    target.update(c -> c.withChanges(onlyKnownZonegroups(c, changes)));
+                    writer.observe(changes, asOf, Map.of()).join();
                 }
                 if (generation == gen) {
                     position = round.next();
                 }
             }
-            changes.forEach((bucket, zonegroup) -> {
-                if (zonegroup == null) {
-                    recentlyRemoved.put(bucket, Boolean.TRUE);
-                }
-            });
             staleness.synced(target.current());
             if (!changes.isEmpty()) {
                 snapshotDirty = true;
@@ -338,13 +333,6 @@ public final class RgwCatalogSource implements CatalogSource {
         return api.locate(bucket).map(map::nameOf);
     }
 
-    /** Changes whose zonegroup the snapshot knows (a map refresh may lag a bucket in a new zonegroup). */
-    private static Map<String, String> onlyKnownZonegroups(Catalog c, Map<String, String> changes) {
-        Map<String, String> out = new HashMap<>(changes);
-        out.values().removeIf(z -> z != null && !c.zonegroups().containsKey(z));
-        return out;
-    }
-
     /** Reads the zonegroup map again and puts changed hosts (or default) in force at once. */
     private void refreshMap() {
         try {
@@ -354,12 +342,8 @@ public final class RgwCatalogSource implements CatalogSource {
             useMap(m);
             Catalog current = target.current();
             if (!current.zonegroups().equals(zonegroups) || !Objects.equals(current.defaultZonegroup(), fallback)) {
-                try {
-                    target.update(c -> c.withZonegroups(zonegroups, fallback));
-                    LOG.info("catalog: zonegroups now {}", hosts(zonegroups));
-                } catch (IllegalArgumentException e) {
-                    requestLoad("a zonegroup left the realm");
-                }
+                writer.zonegroups(zonegroups, fallback).join();
+                LOG.info("catalog: zonegroups now {}", hosts(zonegroups));
             }
         } catch (RgwException | CatalogException e) {
             LOG.warn("catalog: zonegroup map not refreshed: {}", e.getMessage());

@@ -74,8 +74,7 @@ public class ResolverBenchmark {
         }
         catalog = Catalog.of(Map.of("eu", eu, "us", us), eu, buckets, 0);
         resolver = new Resolver(List.of(zone));
-        LiveCatalog live = new LiveCatalog();
-        live.replace(catalog);
+        LiveCatalog live = LiveCatalog.of(catalog);
         backend = new RemoteBackend(LiveAuthority.of(List.of(zone), live), "http");
     }
 

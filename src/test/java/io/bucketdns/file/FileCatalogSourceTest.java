@@ -1,6 +1,7 @@
 package io.bucketdns.file;
 
 import io.bucketdns.catalog.CatalogException;
+import io.bucketdns.catalog.CatalogWriter;
 import io.bucketdns.catalog.LiveCatalog;
 import io.bucketdns.catalog.Zonegroup;
 import io.bucketdns.Eventually;
@@ -57,7 +58,7 @@ class FileCatalogSourceTest {
         Path file = Files.writeString(dir.resolve("buckets.txt"), "foo eu\n");
         LiveCatalog live = new LiveCatalog();
         try (FileCatalogSource source = new FileCatalogSource(file, Map.of("eu", EU, "us", US), EU)) {
-            source.start(live);
+            source.start(new CatalogWriter(live));
             assertThat(live.isLoaded()).isTrue();
             assertThat(live.current().zonegroupOf("foo")).isEqualTo(EU);
 
@@ -86,7 +87,7 @@ class FileCatalogSourceTest {
     void aBadFileAtStartIsFatal() throws IOException {
         Path file = Files.writeString(dir.resolve("buckets.txt"), "foo mars\n");
         try (FileCatalogSource source = new FileCatalogSource(file, Map.of("eu", EU), EU)) {
-            assertThatThrownBy(() -> source.start(new LiveCatalog()))
+            assertThatThrownBy(() -> source.start(new CatalogWriter(new LiveCatalog())))
                     .isInstanceOf(CatalogException.class)
                     .hasMessageContaining("buckets.txt:1: zonegroup 'mars'");
         }

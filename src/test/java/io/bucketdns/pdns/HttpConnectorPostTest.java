@@ -35,8 +35,7 @@ class HttpConnectorPostTest {
         Zone zone = new Zone("o.example.com", Soa.parse("ns1.example.com. hostmaster.example.com. 7 7200 3600 1209600 60"), 3600, 60,
                 List.of(), List.of(), List.of(), UnknownBucketPolicy.NXDOMAIN);
         Zonegroup eu = new Zonegroup("eu", "o.example.eu");
-        LiveCatalog catalog = new LiveCatalog();
-        catalog.replace(Catalog.of(Map.of("eu", eu), eu, Map.of("foo", "eu"), 0));
+        LiveCatalog catalog = LiveCatalog.of(Catalog.of(Map.of("eu", eu), eu, Map.of("foo", "eu"), 0));
         RemoteBackend backend = new RemoteBackend(LiveAuthority.of(List.of(zone), catalog), "http");
         connector = HttpConnector.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), backend);
     }

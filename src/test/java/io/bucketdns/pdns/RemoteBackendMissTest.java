@@ -25,8 +25,7 @@ class RemoteBackendMissTest {
 
     RemoteBackendMissTest() {
         Zonegroup eu = new Zonegroup("eu", "o.example.eu");
-        LiveCatalog live = new LiveCatalog();
-        live.replace(Catalog.of(Map.of("eu", eu), eu, Map.of("known", "eu"), 0));
+        LiveCatalog live = LiveCatalog.of(Catalog.of(Map.of("eu", eu), eu, Map.of("known", "eu"), 0));
         backend = new RemoteBackend(LiveAuthority.of(zones, live, misses::add, QueryObserver.NONE), "http");
     }
 

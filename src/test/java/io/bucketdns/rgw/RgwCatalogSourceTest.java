@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.bucketdns.catalog.CatalogException;
+import io.bucketdns.catalog.CatalogWriter;
 import io.bucketdns.catalog.LiveCatalog;
 import io.bucketdns.catalog.Zonegroup;
 import io.bucketdns.config.BucketDnsConfig;
@@ -105,7 +106,7 @@ class RgwCatalogSourceTest {
     void startFailsWithTheReasonWhenRgwIsDownAndThereIsNoSnapshot() {
         RgwCatalogSource source = source(config(DEAD, ""));
 
-        assertThatThrownBy(() -> source.start(new LiveCatalog()))
+        assertThatThrownBy(() -> source.start(new CatalogWriter(new LiveCatalog())))
                 .isInstanceOf(CatalogException.class)
                 .hasMessageContaining("cannot load the catalog from RGW")
                 .hasMessageContaining("no RGW endpoint answered");
@@ -214,7 +215,7 @@ class RgwCatalogSourceTest {
 
     private LiveCatalog start(BucketDnsConfig config) {
         LiveCatalog live = new LiveCatalog();
-        source(config).start(live);
+        source(config).start(new CatalogWriter(live));
         return live;
     }
 

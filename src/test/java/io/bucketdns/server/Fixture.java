@@ -32,8 +32,7 @@ final class Fixture {
     static LiveCatalog catalog() {
         Zonegroup eu = new Zonegroup("eu", "o.example.eu");
         Zonegroup us = new Zonegroup("us", "o.example.us");
-        LiveCatalog live = new LiveCatalog();
-        live.replace(Catalog.of(Map.of("eu", eu, "us", us), eu,
+        LiveCatalog live = LiveCatalog.of(Catalog.of(Map.of("eu", eu, "us", us), eu,
                 Map.of("foo", "eu", "eu.dotted.bucket", "eu", "bar", "us"), 0));
         return live;
     }
