@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -155,7 +156,7 @@ public final class RgwCatalogSource implements CatalogSource {
             }
         }
         if (settings.missLookupsPerSecond() > 0) {
-            misses = new MissLookups(settings.missLookupsPerSecond(), this::locateByName, writer);
+            misses = new MissLookups(settings.missLookupsPerSecond(), settings.missWait(), this::locateByName, writer);
         }
         long poll = timing.poll().toMillis();
         followThread.scheduleWithFixedDelay(this::followRound, poll, poll, TimeUnit.MILLISECONDS);
@@ -170,11 +171,9 @@ public final class RgwCatalogSource implements CatalogSource {
     }
 
     @Override
-    public void onMiss(String bucket) {
+    public CompletionStage<?> onMiss(String bucket) {
         MissLookups m = misses;
-        if (m != null && map != null) {
-            m.onMiss(bucket);
-        }
+        return m != null && map != null ? m.onMiss(bucket) : NOT_LOOKED_UP;
     }
 
     /** The snapshot in force at start, when one is configured and readable. */

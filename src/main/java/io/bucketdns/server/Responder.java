@@ -32,6 +32,11 @@ final class Responder {
     static final int REFUSED = 5;
     /** BADVERS (16): its high bits travel in the OPT record, its low bits (0) in the header. */
     private static final int BADVERS_HIGH = 16 >> 4;
+    /**
+     * What {@link #respond} returns when the answer waits for an on-demand look-up: it completes
+     * {@link Query#deferred}, and {@link #respondLater} writes it.
+     */
+    static final int LATER = -2;
     /** The UDP payload size assumed without EDNS (RFC 1035). */
     static final int CLASSIC_UDP = 512;
 
@@ -64,7 +69,8 @@ final class Responder {
      * Writes the response to the query {@code m[0..length)} into {@code out}.
      *
      * @param udp true over UDP: the response is truncated to the client's payload size
-     * @return the response's length, or -1 when nothing must be sent
+     * @return the response's length, -1 when nothing must be sent, or {@link #LATER} when the
+     *     answer waits: then {@code q.deferred} completes with it, and {@link #respondLater} writes it
      */
     int respond(Query q, byte[] m, int length, Wire out, boolean udp) {
         long start = System.nanoTime();
@@ -105,7 +111,30 @@ final class Responder {
             // no other class is served, and the zone is not transferable: it is computed per name
             return withOpt(q, out, REFUSED, 0, 0, 0, 0, 0);
         }
-        Answer a = authority.resolve(q.name, q.qtype);
+        Answer a = authority.resolve(q.name, q.qtype, q);
+        if (a == null) {
+            return LATER;
+        }
+        return write(q, out, udp, limit, afterQuestion, a, start);
+    }
+
+    /**
+     * Writes the response to a query whose answer waited ({@link #LATER}), on the thread that has
+     * the answer.
+     *
+     * @param m the query's bytes ({@code q.deferredMessage})
+     * @return the response's length in {@code out}
+     */
+    int respondLater(byte[] m, Answer a, Wire out, boolean udp, long start) {
+        Query q = new Query();
+        q.parse(m, m.length);
+        int limit = udp ? udpLimit(q) : Wire.MAX_MESSAGE;
+        out.begin(limit);
+        out.bytes(m, Query.HEADER, q.questionEnd - Query.HEADER);
+        return write(q, out, udp, limit, out.pos, a, start);
+    }
+
+    private int write(Query q, Wire out, boolean udp, int limit, int afterQuestion, Answer a, long start) {
         List<ResourceRecord> answer = a.answer();
         if (q.qtype == RecordType.ANY && a.outcome() == Answer.Outcome.APEX) {
             // RFC 8482: one synthesized HINFO instead of every record at the apex

@@ -15,6 +15,9 @@ import org.slf4j.LoggerFactory;
  * UDP on one address: workers that each receive a datagram, answer it and send the answer, with
  * buffers of their own, so the steady state allocates only what the resolver's answer needs.
  *
+ * <p>An answer that waits for an on-demand RGW look-up ({@code miss_wait}) is sent by the thread
+ * that has it, so a worker never waits for RGW.
+ *
  * <p>Where the system has {@code SO_REUSEPORT} (Linux), each worker has a socket of its own on the
  * same port and the kernel spreads clients over them: workers sharing one channel would hand its
  * lock to each other on every packet, which costs more than answering. Closing the sockets wakes
@@ -68,6 +71,8 @@ final class UdpListener implements AutoCloseable {
                     reply.clear();
                     reply.put(out.buf, 0, n).flip();
                     channel.send(reply, client);
+                } else if (n == Responder.LATER) {
+                    answerLater(channel, query, client);
                 }
             } catch (ClosedChannelException e) {
                 return;
@@ -79,6 +84,21 @@ final class UdpListener implements AutoCloseable {
                 LOG.error("dns: udp worker on {} failed; it goes on", channel, e);
             }
         }
+    }
+
+    /** Sends the answer that waits for a look-up when it comes; the worker goes on at once. */
+    private void answerLater(DatagramChannel channel, Query query, SocketAddress client) {
+        byte[] message = query.deferredMessage;
+        long since = query.deferredSince;
+        query.deferred.thenAccept(answer -> {
+            Wire out = new Wire(0);
+            try {
+                int n = responder.respondLater(message, answer, out, true, since);
+                channel.send(ByteBuffer.wrap(out.buf, 0, n), client);
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("dns: udp on {}: a late answer to {} failed: {}", channel, client, e.toString());
+            }
+        });
     }
 
     @Override
