@@ -32,10 +32,7 @@ final class Responder {
     static final int REFUSED = 5;
     /** BADVERS (16): its high bits travel in the OPT record, its low bits (0) in the header. */
     private static final int BADVERS_HIGH = 16 >> 4;
-    /**
-     * What {@link #respond} returns when the answer waits for an on-demand look-up: it completes
-     * {@link Query#deferred}, and {@link #respondLater} writes it.
-     */
+    /** What {@link #respond} returns when the answer waits for an on-demand look-up: see {@link #answerLater}. */
     static final int LATER = -2;
     /** The UDP payload size assumed without EDNS (RFC 1035). */
     static final int CLASSIC_UDP = 512;
@@ -70,7 +67,7 @@ final class Responder {
      *
      * @param udp true over UDP: the response is truncated to the client's payload size
      * @return the response's length, -1 when nothing must be sent, or {@link #LATER} when the
-     *     answer waits: then {@code q.deferred} completes with it, and {@link #respondLater} writes it
+     *     answer waits: then {@link #answerLater} sends it
      */
     int respond(Query q, byte[] m, int length, Wire out, boolean udp) {
         long start = System.nanoTime();
@@ -118,20 +115,32 @@ final class Responder {
         return write(q, out, udp, limit, afterQuestion, a, start);
     }
 
+    /** Where a late response goes: the UDP client, or the TCP connection. */
+    interface Sink {
+        /** Sends the response in {@code out}, {@code length} bytes after its start. */
+        void send(Wire out, int length) throws IOException;
+    }
+
     /**
-     * Writes the response to a query whose answer waited ({@link #LATER}), on the thread that has
-     * the answer.
-     *
-     * @param m the query's bytes ({@code q.deferredMessage})
-     * @return the response's length in {@code out}
+     * Sends the response to a query whose answer waits ({@link #LATER}) once the answer comes, on
+     * the thread that has it; the caller goes on at once.
      */
-    int respondLater(byte[] m, Answer a, Wire out, boolean udp, long start) {
-        Query q = new Query();
-        q.parse(m, m.length);
-        int limit = udp ? udpLimit(q) : Wire.MAX_MESSAGE;
-        out.begin(limit);
-        out.bytes(m, Query.HEADER, q.questionEnd - Query.HEADER);
-        return write(q, out, udp, limit, out.pos, a, start);
+    void answerLater(Query q, boolean udp, Sink sink) {
+        byte[] m = q.deferredMessage;
+        long since = q.deferredSince;
+        q.deferred.thenAccept(a -> {
+            Wire out = new Wire(udp ? 0 : 2);
+            try {
+                Query late = new Query();
+                late.parse(m, m.length);
+                int limit = udp ? udpLimit(late) : Wire.MAX_MESSAGE;
+                out.begin(limit);
+                out.bytes(m, Query.HEADER, late.questionEnd - Query.HEADER);
+                sink.send(out, write(late, out, udp, limit, out.pos, a, since));
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("dns: a late answer over {} failed: {}", udp ? "udp" : "tcp", e.toString());
+            }
+        });
     }
 
     private int write(Query q, Wire out, boolean udp, int limit, int afterQuestion, Answer a, long start) {

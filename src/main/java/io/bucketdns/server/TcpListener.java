@@ -102,7 +102,7 @@ final class TcpListener implements AutoCloseable {
                 c.touch();
                 int n = responder.respond(query, message, length, wire, false);
                 if (n == Responder.LATER) {
-                    answerLater(query, out, writing);
+                    responder.answerLater(query, false, (late, size) -> send(late, size, out, writing));
                     continue;
                 }
                 if (n < 0) {
@@ -128,20 +128,6 @@ final class TcpListener implements AutoCloseable {
         } finally {
             writing.unlock();
         }
-    }
-
-    /** Writes the answer that waits for a look-up when it comes; the connection reads on meanwhile. */
-    private void answerLater(Query query, OutputStream out, Lock writing) {
-        byte[] message = query.deferredMessage;
-        long since = query.deferredSince;
-        query.deferred.thenAccept(answer -> {
-            Wire wire = new Wire(2);
-            try {
-                send(wire, responder.respondLater(message, answer, wire, false, since), out, writing);
-            } catch (IOException | RuntimeException e) {
-                LOG.debug("dns: tcp: a late answer failed: {}", e.toString());
-            }
-        });
     }
 
     private static int read(Socket socket, InputStream in, long deadline) throws IOException {

@@ -72,7 +72,7 @@ final class UdpListener implements AutoCloseable {
                     reply.put(out.buf, 0, n).flip();
                     channel.send(reply, client);
                 } else if (n == Responder.LATER) {
-                    answerLater(channel, query, client);
+                    responder.answerLater(query, true, (late, size) -> channel.send(ByteBuffer.wrap(late.buf, 0, size), client));
                 }
             } catch (ClosedChannelException e) {
                 return;
@@ -84,21 +84,6 @@ final class UdpListener implements AutoCloseable {
                 LOG.error("dns: udp worker on {} failed; it goes on", channel, e);
             }
         }
-    }
-
-    /** Sends the answer that waits for a look-up when it comes; the worker goes on at once. */
-    private void answerLater(DatagramChannel channel, Query query, SocketAddress client) {
-        byte[] message = query.deferredMessage;
-        long since = query.deferredSince;
-        query.deferred.thenAccept(answer -> {
-            Wire out = new Wire(0);
-            try {
-                int n = responder.respondLater(message, answer, out, true, since);
-                channel.send(ByteBuffer.wrap(out.buf, 0, n), client);
-            } catch (IOException | RuntimeException e) {
-                LOG.debug("dns: udp on {}: a late answer to {} failed: {}", channel, client, e.toString());
-            }
-        });
     }
 
     @Override

@@ -48,6 +48,14 @@ final class Daemon {
     }
 
     void stop() {
+        stop(process);
+    }
+
+    /**
+     * Stops a process by its PID, then any it started that do not end with it (NSD's children,
+     * PowerDNS's pipe co-processes), each by its PID.
+     */
+    static void stop(Process process) {
         List<ProcessHandle> children = process.descendants().toList();
         process.destroy();
         try {
