@@ -9,6 +9,11 @@ import io.bucketdns.dns.QueryObserver;
 import io.bucketdns.dns.Resolver;
 import io.bucketdns.dns.Zone;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The {@link Authority} of the running service: one immutable {@link State} read per question and
@@ -22,6 +27,9 @@ public final class LiveAuthority implements Authority {
             zones = List.copyOf(zones);
         }
     }
+
+    /** Runs answers that waited for a look-up: a virtual thread each, so a slow client holds no one up. */
+    private static final Executor LATER = Executors.newVirtualThreadPerTaskExecutor();
 
     private volatile State state;
 
@@ -41,7 +49,7 @@ public final class LiveAuthority implements Authority {
 
     /** {@link #of(List, LiveCatalog, MissListener, QueryObserver)} with no one listening. */
     public static LiveAuthority of(List<Zone> zones, LiveCatalog catalog) {
-        return of(zones, catalog, bucket -> { }, QueryObserver.NONE);
+        return of(zones, catalog, MissListener.NONE, QueryObserver.NONE);
     }
 
     State state() {
@@ -62,6 +70,32 @@ public final class LiveAuthority implements Authority {
             s.misses().onKnown(a.bucket());
         }
         return a;
+    }
+
+    @Override
+    public Answer resolve(String qname, int qtype, Supplier<Consumer<Answer>> later) {
+        State s = state;
+        Answer a = s.resolver().resolve(s.catalog().current(), qname, qtype);
+        if (!a.outcome().isMiss()) {
+            return a;
+        }
+        CompletableFuture<?> lookUp = s.misses().onMiss(a.bucket()).toCompletableFuture();
+        if (lookUp == MissListener.NOT_LOOKED_UP) {
+            return a;
+        }
+        if (lookUp.isDone()) {
+            return again(qname, qtype);
+        }
+        Consumer<Answer> to = later.get();
+        // off the thread that completed the look-up (the catalog writer): sending may block
+        lookUp.whenCompleteAsync((x, e) -> to.accept(again(qname, qtype)), LATER);
+        return null;
+    }
+
+    /** The answer from the catalog in force now, without reporting a miss again. */
+    private Answer again(String qname, int qtype) {
+        State s = state;
+        return s.resolver().resolve(s.catalog().current(), qname, qtype);
     }
 
     @Override

@@ -3,9 +3,12 @@ package io.bucketdns.catalog;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * An immutable snapshot of which bucket lives in which zonegroup, and where each zonegroup is
@@ -18,6 +21,10 @@ import java.util.function.BiConsumer;
  * entries per change; the overlay is folded into a new table once it outgrows {@value
  * #MAX_OVERLAY} entries or 1/{@value #OVERLAY_SHARE} of the table, whichever is larger, which
  * keeps the copying per change bounded.
+ *
+ * <p>For empty non-terminals ({@code ab} when bucket {@code x.ab} exists) it also counts the
+ * dotted buckets below each name: only dotted buckets add entries, so ten million plain names
+ * cost nothing, and changes go to a small delta beside the counts, folded with the overlay.
  */
 public final class Catalog {
     static final int MAX_OVERLAY = 4096;
@@ -30,6 +37,10 @@ public final class Catalog {
     /** The zonegroup of each table index. */
     private final Zonegroup[] indexed;
     private final Map<String, Zonegroup> overlay;
+    /** Dotted buckets below each proper suffix of a dotted bucket name in {@link #base}. */
+    private final Map<String, Integer> below;
+    /** Changes to {@link #below} made by {@link #overlay}. */
+    private final Map<String, Integer> belowDelta;
     private final int size;
     private final Map<String, Zonegroup> zonegroups;
     private final Zonegroup defaultZonegroup;
@@ -40,6 +51,8 @@ public final class Catalog {
             BucketTable base,
             Zonegroup[] indexed,
             Map<String, Zonegroup> overlay,
+            Map<String, Integer> below,
+            Map<String, Integer> belowDelta,
             int size,
             Map<String, Zonegroup> zonegroups,
             Zonegroup defaultZonegroup,
@@ -48,6 +61,8 @@ public final class Catalog {
         this.base = base;
         this.indexed = indexed;
         this.overlay = overlay;
+        this.below = below;
+        this.belowDelta = belowDelta;
         this.size = size;
         this.zonegroups = zonegroups;
         this.defaultZonegroup = defaultZonegroup;
@@ -57,7 +72,7 @@ public final class Catalog {
 
     /** A catalog with no zonegroups and no buckets: every bucket is unknown. */
     public static Catalog empty() {
-        return new Catalog(BucketTable.empty(), new Zonegroup[0], Map.of(), 0, Map.of(), null, 0, Instant.EPOCH);
+        return new Catalog(BucketTable.empty(), new Zonegroup[0], Map.of(), Map.of(), Map.of(), 0, Map.of(), null, 0, Instant.EPOCH);
     }
 
     /**
@@ -95,6 +110,8 @@ public final class Catalog {
         private final Map<String, Zonegroup> zonegroups;
         private final Zonegroup defaultZonegroup;
         private final Map<String, Integer> indexes = new HashMap<>();
+        /** The dotted buckets put, for {@link #below}: later puts of a name win, so count at the end. */
+        private final Set<String> dotted = new HashSet<>();
         private final BucketTable.Builder table;
 
         private Builder(Map<String, Zonegroup> zonegroups, Zonegroup defaultZonegroup, int expectedBuckets) {
@@ -122,13 +139,20 @@ public final class Catalog {
                 throw unknownZonegroup(bucket, zonegroup);
             }
             table.put(bucket, i);
+            if (bucket.indexOf('.') >= 0) {
+                dotted.add(bucket);
+            }
             return this;
         }
 
         /** The snapshot; the builder cannot be used afterwards. */
         public Catalog build(long previousSerial) {
             BucketTable t = table.build();
-            return new Catalog(t, zonegroups.values().toArray(new Zonegroup[0]), Map.of(), t.size(), zonegroups,
+            Map<String, Integer> below = new HashMap<>();
+            for (String bucket : dotted) {
+                forEachSuffix(bucket, suffix -> below.merge(suffix, 1, Integer::sum));
+            }
+            return new Catalog(t, zonegroups.values().toArray(new Zonegroup[0]), Map.of(), below, Map.of(), t.size(), zonegroups,
                     defaultZonegroup, nextSerial(previousSerial), Instant.now());
         }
     }
@@ -156,6 +180,7 @@ public final class Catalog {
             return this;
         }
         Map<String, Zonegroup> next = new HashMap<>(overlay);
+        Map<String, Integer> nextDelta = null;
         int newSize = size;
         for (Map.Entry<String, String> e : changes.entrySet()) {
             boolean existed = zonegroupOf(e.getKey()) != null;
@@ -167,14 +192,20 @@ public final class Catalog {
                 }
             }
             next.put(e.getKey(), z);
-            newSize += (z != REMOVED ? 1 : 0) - (existed ? 1 : 0);
+            int change = (z != REMOVED ? 1 : 0) - (existed ? 1 : 0);
+            newSize += change;
+            if (change != 0 && e.getKey().indexOf('.') >= 0) {
+                Map<String, Integer> delta = nextDelta == null ? (nextDelta = new HashMap<>(belowDelta)) : nextDelta;
+                forEachSuffix(e.getKey(), suffix -> delta.merge(suffix, change, (a, b) -> a + b == 0 ? null : a + b));
+            }
         }
         if (next.size() > Math.max(MAX_OVERLAY, base.size() / OVERLAY_SHARE)) {
             Builder b = builder(zonegroups, defaultZonegroup, newSize);
             forEachIn(base, next, (bucket, zg) -> b.put(bucket, zg.name()));
             return b.build(serial);
         }
-        return new Catalog(base, indexed, next, newSize, zonegroups, defaultZonegroup, nextSerial(serial), Instant.now());
+        return new Catalog(base, indexed, next, below, nextDelta == null ? belowDelta : nextDelta, newSize, zonegroups,
+                defaultZonegroup, nextSerial(serial), Instant.now());
     }
 
     /**
@@ -202,8 +233,28 @@ public final class Catalog {
         byName.putAll(zonegroups);
         Map<String, Zonegroup> nextOverlay = new HashMap<>();
         overlay.forEach((bucket, z) -> nextOverlay.put(bucket, z == REMOVED ? REMOVED : byName.get(z.name())));
-        return new Catalog(base, nextIndexed, nextOverlay, size, Collections.unmodifiableMap(byName), defaultZonegroup,
+        return new Catalog(base, nextIndexed, nextOverlay, below, belowDelta, size, Collections.unmodifiableMap(byName), defaultZonegroup,
                 nextSerial(serial), Instant.now());
+    }
+
+    /**
+     * True when a known bucket lies below {@code name} (lowercase, no trailing dot): {@code ab}
+     * and {@code x.ab} are above bucket {@code y.x.ab}. Such a name exists in DNS even when it is
+     * no bucket itself (an empty non-terminal).
+     */
+    public boolean hasBucketsBelow(String name) {
+        int n = below.getOrDefault(name, 0);
+        if (!belowDelta.isEmpty()) {
+            n += belowDelta.getOrDefault(name, 0);
+        }
+        return n > 0;
+    }
+
+    /** Calls {@code suffix} with each proper suffix of a dotted name: {@code b.c} and {@code c} for {@code a.b.c}. */
+    private static void forEachSuffix(String bucket, Consumer<String> suffix) {
+        for (int dot = bucket.indexOf('.'); dot >= 0; dot = bucket.indexOf('.', dot + 1)) {
+            suffix.accept(bucket.substring(dot + 1));
+        }
     }
 
     /** Calls {@code action} with every known bucket and its zonegroup, in no particular order. */

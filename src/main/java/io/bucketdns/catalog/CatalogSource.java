@@ -1,5 +1,7 @@
 package io.bucketdns.catalog;
 
+import java.util.concurrent.CompletionStage;
+
 /**
  * Keeps a {@link LiveCatalog} fresh from somewhere: a local file, or the RGW Admin Ops API.
  *
@@ -18,7 +20,9 @@ public interface CatalogSource extends AutoCloseable, MissListener {
 
     /** Sources that cannot look a single bucket up ignore misses. */
     @Override
-    default void onMiss(String bucket) {}
+    default CompletionStage<?> onMiss(String bucket) {
+        return NOT_LOOKED_UP;
+    }
 
     /** Stops following changes; the catalog keeps its last snapshot. */
     @Override

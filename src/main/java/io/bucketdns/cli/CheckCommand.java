@@ -1,9 +1,11 @@
 package io.bucketdns.cli;
 
 import io.bucketdns.Service;
+import io.bucketdns.catalog.Catalog;
 import io.bucketdns.catalog.CatalogException;
 import io.bucketdns.config.BucketDnsConfig;
 import io.bucketdns.config.ConfigLoader;
+import io.bucketdns.dns.Zone;
 import io.bucketdns.rgw.RgwCheck;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -56,6 +58,10 @@ final class CheckCommand implements Callable<Integer> {
             try (Service service = Service.loadCatalog(cfg)) {
                 catalog = "ok   catalog (" + source + "): " + service.catalog().current().size() + " buckets, zonegroups "
                         + new TreeSet<>(service.catalog().current().zonegroups().keySet()); // RGW's order varies
+                for (String shadowed : shadowedBuckets(cfg, service.catalog().current())) {
+                    out.println(shadowed);
+                    lines.add(shadowed);
+                }
             } catch (CatalogException e) {
                 catalog = "FAIL catalog (" + source + "): " + e.getMessage();
             }
@@ -72,5 +78,23 @@ final class CheckCommand implements Callable<Integer> {
         spec.commandLine().getErr().println("bucketdns: check failed: " + failed.get(0)
                 + (failed.size() == 1 ? "" : " (and " + (failed.size() - 1) + " more FAIL line" + (failed.size() == 2 ? "" : "s") + " above)"));
         return BucketDnsCommand.BAD_CONFIG;
+    }
+
+    /** Buckets whose names [dns] records take: their CNAME is never answered through that zone. */
+    private static List<String> shadowedBuckets(BucketDnsConfig cfg, Catalog catalog) {
+        List<String> out = new ArrayList<>();
+        for (Zone zone : cfg.zones()) {
+            String suffix = "." + zone.absoluteName();
+            for (String name : zone.records().names()) {
+                if (name.endsWith(suffix)) {
+                    String bucket = name.substring(0, name.length() - suffix.length());
+                    if (catalog.zonegroupOf(bucket) != null) {
+                        out.add("warn bucket " + bucket + ": [dns] records has " + name + ", which is answered instead of the bucket's CNAME;"
+                                + " fix: reach the bucket through its zonegroup's own name, or rename the record");
+                    }
+                }
+            }
+        }
+        return out;
     }
 }

@@ -127,6 +127,8 @@ public record BucketDnsConfig(
      * @param logSweep how long the rgw source takes to read every shard of the metadata log once
      *     while nothing asks for more: the trade-off between idle requests to RGW and how soon a
      *     change nobody asks about is seen
+     * @param missWait how long a question for an unknown bucket may wait for its on-demand RGW
+     *     look-up before it is answered by policy
      */
     public record CatalogSettings(
             Source source,
@@ -136,5 +138,9 @@ public record BucketDnsConfig(
             Duration maxStaleness,
             int missLookupsPerSecond,
             Duration relistInterval,
-            Duration logSweep) {}
+            Duration logSweep,
+            Duration missWait) {
+        /** The default of {@code [catalog] miss_wait}: see the README for why. */
+        public static final Duration DEFAULT_MISS_WAIT = Duration.ofMillis(300);
+    }
 }

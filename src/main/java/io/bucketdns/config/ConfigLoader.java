@@ -1,6 +1,7 @@
 package io.bucketdns.config;
 
 import io.bucketdns.dns.Soa;
+import io.bucketdns.dns.StaticRecords;
 import io.bucketdns.dns.UnknownBucketPolicy;
 import io.bucketdns.dns.Zone;
 import io.bucketdns.server.RateLimit;
@@ -63,15 +64,16 @@ public final class ConfigLoader {
                     "rgw_endpoint", "rgw_admin_entry", "rgw_access_key", "rgw_secret_key", "rgw_signature", "debug", "unix_socket",
                     "rgw_ca_file", "rgw_tls_verify", "unix_socket_mode", "unix_socket_group"),
             "catalog", Set.of("source", "file", "unknown_bucket", "default_zonegroup", "snapshot", "max_staleness",
-                    "miss_lookups_per_second", "relist_interval", "log_sweep"),
-            "dns", Set.of("listen", "ns", "a", "aaaa", "rrl_responses_per_second", "rrl_slip", "rrl_exempt"),
+                    "miss_lookups_per_second", "relist_interval", "log_sweep", "unknown_ttl", "miss_wait"),
+            "dns", Set.of("listen", "ns", "a", "aaaa", "records", "rrl_responses_per_second", "rrl_slip", "rrl_exempt"),
             "ops", Set.of("listen", "log_format", "query_log_sample"));
     /** Defaults of bucketdns's own keys that are not empty. */
     private static final Map<String, String> OWN_DEFAULTS = Map.of("ops.listen", "127.0.0.1:9780");
     private static final String ZONEGROUP_PREFIX = "zonegroup.";
     /** Per-zone overrides of the global answer settings, for deployments serving several zones. */
     private static final String ZONE_PREFIX = "zone.";
-    private static final Set<String> ZONE_KEYS = Set.of("dns_soa_record", "dns_soa_ttl", "dns_default_ttl", "unknown_bucket", "ns", "a", "aaaa");
+    private static final Set<String> ZONE_KEYS = Set.of("dns_soa_record", "dns_soa_ttl", "dns_default_ttl", "unknown_bucket", "ns", "a", "aaaa",
+            "unknown_ttl", "records");
     private static final Set<String> ZONEGROUP_KEYS = Set.of("hostname");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h|d|)");
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?");
@@ -285,7 +287,34 @@ public final class ConfigLoader {
                 default -> throw error(policyAt, "unknown_bucket", "'" + get(policyAt, "unknown_bucket") + "' is not a choice",
                         "write default (CNAME to the default zonegroup) or nxdomain");
             };
-            return new Zone(name, soa, soaTtl, defaultTtl, ns, a, aaaa, policy);
+            String unknownTtlAt = has(own, "unknown_ttl") ? own : "catalog";
+            long unknownTtl = get(unknownTtlAt, "unknown_ttl").isEmpty() ? Zone.DEFAULT_UNKNOWN_TTL
+                    : integer(unknownTtlAt, "unknown_ttl", 0, Integer.MAX_VALUE, "the most seconds a guess may be cached, e.g. 5");
+            String recordsAt = has(own, "records") ? own : "dns";
+            StaticRecords records = records(recordsAt, name, defaultTtl);
+            for (String n : ns) {
+                if ((n.equals(name + ".") || n.endsWith("." + name + ".")) && records.addressesOf(n).isEmpty()) {
+                    throw error(nsAt, "ns", "name server " + n + " is inside zone " + name + " but has no address",
+                            "give it A/AAAA records in records, e.g. records = " + n + " 3600 IN A 192.0.2.1");
+                }
+            }
+            return new Zone(name, soa, soaTtl, defaultTtl, ns, a, aaaa, policy, unknownTtl, records);
+        }
+
+        /** The zone-file lines of a records key, one record a line, errors naming the line. */
+        private StaticRecords records(String section, String zone, long defaultTtl) {
+            Ini.Entry e = entry(section, "records");
+            if (e == null) {
+                return StaticRecords.NONE;
+            }
+            List<String> lines = e.parts().stream().map(Ini.Part::text).toList();
+            try {
+                return StaticRecords.parse(zone, lines, defaultTtl);
+            } catch (StaticRecords.Problem p) {
+                throw new ConfigException(file, e.parts().get(p.index()).line(), "[" + section + "] records: '"
+                        + lines.get(p.index()) + "': " + p.getMessage(),
+                        "write one zone-file record a line, indented below records =, e.g. ns1." + zone + ". 3600 IN A 192.0.2.1");
+            }
         }
 
         private Soa soa(String section) {
@@ -401,9 +430,14 @@ public final class ConfigLoader {
                 throw error("catalog", "log_sweep", "'" + get("catalog", "log_sweep") + "' is out of range",
                         "use 1s to 1h: the time to read every metadata-log shard once (40s costs RGW 1.6 requests a second)");
             }
+            Duration missWait = duration("catalog", "miss_wait", BucketDnsConfig.CatalogSettings.DEFAULT_MISS_WAIT);
+            if (missWait.compareTo(Duration.ofSeconds(2)) > 0) {
+                throw error("catalog", "miss_wait", "a question waiting " + missWait.toMillis() + " ms outlasts the client's first retry",
+                        "use at most 2s (0 answers at once), e.g. miss_wait = 300ms");
+            }
             String def = get("catalog", "default_zonegroup");
             return new BucketDnsConfig.CatalogSettings(source, bucketFile, def.isEmpty() ? null : def, snapshot, maxStaleness,
-                    missLookups, relist, sweep);
+                    missLookups, relist, sweep, missWait);
         }
 
         /** A path as written in the config: relative ones are taken from the config file's directory. */

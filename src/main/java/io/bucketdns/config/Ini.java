@@ -1,6 +1,7 @@
 package io.bucketdns.config;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,8 +16,21 @@ import java.util.Map;
  * taken literally (no {@code %} interpolation) and {@code [DEFAULT]} is an ordinary section name.
  */
 final class Ini {
-    /** One value and the line it was set on, for error messages. */
-    record Entry(String value, int line) {}
+    /**
+     * One value and the line it was set on, for error messages.
+     *
+     * @param value the lines joined with single spaces, as most keys read it
+     * @param parts each non-empty physical line of the value and its line number, for keys whose
+     *     value is a list of lines ({@code records})
+     */
+    record Entry(String value, int line, List<Part> parts) {
+        Entry {
+            parts = List.copyOf(parts);
+        }
+    }
+
+    /** One line of a multi-line value. */
+    record Part(String text, int line) {}
 
     private final Path file;
     private final Map<String, Map<String, Entry>> sections;
@@ -50,7 +64,12 @@ final class Ini {
             }
             if (Character.isWhitespace(raw.charAt(0)) && current != null && lastKey != null) {
                 Entry e = current.get(lastKey);
-                current.put(lastKey, new Entry((e.value() + " " + stripComment(trimmed)).strip(), e.line()));
+                String more = stripComment(trimmed).strip();
+                List<Part> parts = new ArrayList<>(e.parts());
+                if (!more.isEmpty()) {
+                    parts.add(new Part(more, n));
+                }
+                current.put(lastKey, new Entry((e.value() + " " + more).strip(), e.line(), parts));
                 continue;
             }
             if (trimmed.startsWith("[")) {
@@ -88,7 +107,7 @@ final class Ini {
                 throw new ConfigException(file, n, "key '" + key + "' appears twice in its section (first on line "
                         + current.get(key).line() + ")", "keep one of them");
             }
-            current.put(key, new Entry(value, n));
+            current.put(key, new Entry(value, n, value.isEmpty() ? List.of() : List.of(new Part(value, n))));
             lastKey = key;
         }
         return new Ini(file, sections, sectionLines);

@@ -13,9 +13,11 @@ import java.util.List;
  *     names that cannot be buckets
  * @param answer the answer section
  * @param authority the authority section (the SOA of negative answers)
+ * @param additional the additional section: addresses of in-zone name servers beside apex NS
  */
 public record Answer(
-        Rcode rcode, Outcome outcome, Zone zone, String bucket, List<ResourceRecord> answer, List<ResourceRecord> authority) {
+        Rcode rcode, Outcome outcome, Zone zone, String bucket, List<ResourceRecord> answer, List<ResourceRecord> authority,
+        List<ResourceRecord> additional) {
 
     /** Which rule answered. */
     public enum Outcome {
@@ -23,14 +25,19 @@ public record Answer(
         BUCKET,
         /** An unknown bucket sent to the default zonegroup. */
         DEFAULT_ZONEGROUP,
-        /** An unknown bucket answered NXDOMAIN. */
+        /** An unknown bucket answered negatively: NXDOMAIN, or NODATA when buckets lie below its name. */
         NO_SUCH_BUCKET,
         /** A name below the zone that cannot be a bucket: NXDOMAIN. */
         NOT_A_BUCKET,
         /** Records at the apex. */
         APEX,
-        /** The apex has no records of the asked type. */
+        /**
+         * The name exists but has no records of the asked type: the apex, a name of {@code [dns]
+         * records}, or an empty non-terminal (buckets or records lie below it).
+         */
         NODATA,
+        /** Records configured in {@code [dns] records}. */
+        STATIC,
         /** The name is outside every served zone. */
         OUT_OF_ZONE;
 
@@ -43,5 +50,11 @@ public record Answer(
     public Answer {
         answer = List.copyOf(answer);
         authority = List.copyOf(authority);
+        additional = List.copyOf(additional);
+    }
+
+    /** An answer with an empty additional section. */
+    public Answer(Rcode rcode, Outcome outcome, Zone zone, String bucket, List<ResourceRecord> answer, List<ResourceRecord> authority) {
+        this(rcode, outcome, zone, bucket, answer, authority, List.of());
     }
 }

@@ -2,6 +2,8 @@ package io.bucketdns.dns;
 
 import io.bucketdns.catalog.Catalog;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * What every frontend answers from: the zones, the rules and the catalog in force right now, and
@@ -10,10 +12,22 @@ import java.util.List;
  */
 public interface Authority {
     /**
-     * Answers one question from the catalog in force. A miss (an unknown bucket) is reported to the
-     * catalog source, which may look it up so the next question finds it.
+     * Answers one question from the catalog in force, at once. A miss (an unknown bucket) is
+     * reported to the catalog source, which may look it up so the next question finds it.
      */
     Answer resolve(String qname, int qtype);
+
+    /**
+     * Answers one question; an unknown bucket first waits for its on-demand RGW look-up (at most
+     * {@code miss_wait}), without blocking the caller. Everything else, and a miss that is not
+     * looked up (refused by the rate limit, known missing), is answered at once.
+     *
+     * @param later asked at once, on the calling thread, only when the answer waits: it keeps what
+     *     the caller needs to send the answer later (the query's bytes), and returns where the
+     *     answer goes, once, on another thread. Nothing is allocated for answers that do not wait.
+     * @return the answer now, or null when it comes through {@code later}
+     */
+    Answer resolve(String qname, int qtype, Supplier<Consumer<Answer>> later);
 
     /** The served zones in configured order (PowerDNS zone ids are positions plus one). */
     List<Zone> zones();

@@ -44,6 +44,27 @@ public final class BucketName {
         return !(allDigitsAndDots && dots == 3);
     }
 
+    /**
+     * True when some valid bucket name could end in {@code "." + name} (lowercase): then a bucket
+     * created later could lie below it, and a denial of the name is only a guess.
+     */
+    public static boolean couldHaveBucketsBelow(CharSequence name) {
+        int n = name.length();
+        if (n == 0 || n > 61 || !isAlnum(name.charAt(n - 1))) {
+            return false;
+        }
+        char previous = '.';
+        for (int i = 0; i < n; i++) {
+            char c = name.charAt(i);
+            boolean ok = c == '.' ? previous != '.' : isAlnum(c) || c == '-';
+            if (!ok) {
+                return false;
+            }
+            previous = c;
+        }
+        return true;
+    }
+
     private static boolean isAlnum(char c) {
         return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
     }

@@ -19,6 +19,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -146,7 +147,11 @@ public final class RemoteBackend {
             return failure("unknown qtype '" + printable(qtypeName) + "'");
         }
         long start = System.nanoTime();
-        Answer answer = authority.resolve(qname, qtype);
+        // PowerDNS waits for each backend call on a thread of its own: an unknown bucket may block
+        // it for its look-up, which ends by miss_wait, well within PowerDNS's remote-timeout
+        CompletableFuture<Answer> waited = new CompletableFuture<>();
+        Answer now = authority.resolve(qname, qtype, () -> waited::complete);
+        Answer answer = now != null ? now : waited.join();
         byte[] reply = answer.rcode() == Rcode.REFUSED ? literal("false") : write(g -> {
             g.writeArrayFieldStart("result");
             for (ResourceRecord r : answer.answer()) {

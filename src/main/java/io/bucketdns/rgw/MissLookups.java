@@ -8,73 +8,101 @@ import io.bucketdns.catalog.MissListener;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Looks up buckets the catalog missed, in the background, so that a bucket the metadata log has not
- * brought yet is answered from the next query on. Built to survive a flood of random names (a
- * "water torture" attack): a name already being looked up is not looked up again; a name found
- * missing is not asked again for {@link #NEGATIVE_TTL}; and at most {@code perSecond} look-ups start
- * a second, the rest are dropped rather than queued. The query that missed is never delayed.
+ * Looks up buckets the catalog missed, so that a bucket the metadata log has not brought yet is
+ * answered right the first time: the question waits for the look-up up to {@code miss_wait}, then
+ * is answered from whatever the catalog knows.
+ *
+ * <p>Built to survive a flood of random names (a "water torture" attack): every asker of a name
+ * being looked up shares that one look-up; a name found missing is not asked again for {@link
+ * #NEGATIVE_TTL}; and at most {@code perSecond} look-ups start a second, the rest are refused at
+ * once (answered by policy without waiting) rather than queued.
+ *
+ * <p>The negative cache is short on purpose: a bucket created right after a look-up found nothing
+ * must be found by the next question a second later, whatever the log has brought by then.
  */
 final class MissLookups implements MissListener {
-    static final Duration NEGATIVE_TTL = Duration.ofSeconds(60);
+    static final Duration NEGATIVE_TTL = Duration.ofMillis(500);
     /** Bounds the memory a flood can take: beyond it, the oldest negative entries go. */
     private static final int NEGATIVE_MAX = 100_000;
     private static final Logger LOG = LoggerFactory.getLogger(MissLookups.class);
 
     private final RateLimit rate;
+    private final long waitNanos;
     private final Function<String, Optional<String>> locate;
     private final CatalogWriter writer;
     private final LiveCatalog catalog;
-    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    /** Each name being looked up, to the look-up's completion: askers share it. */
+    private final Map<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
     private final Cache<String, Boolean> missing = Caffeine.newBuilder().expireAfterWrite(NEGATIVE_TTL).maximumSize(NEGATIVE_MAX).build();
 
     /**
      * @param perSecond look-ups allowed per second
+     * @param wait how long a question may wait for its look-up; zero: it never waits
      * @param locate a bucket's zonegroup name, empty when it does not exist; may throw {@link RgwException}
      * @param writer where a found bucket is added; it drops the finding when newer news about the
      *     bucket (the log's deletion) was applied while the look-up ran
      */
-    MissLookups(int perSecond, Function<String, Optional<String>> locate, CatalogWriter writer) {
+    MissLookups(int perSecond, Duration wait, Function<String, Optional<String>> locate, CatalogWriter writer) {
         this.rate = new RateLimit(perSecond);
+        this.waitNanos = wait.toNanos();
         this.locate = locate;
         this.writer = writer;
         this.catalog = writer.live();
     }
 
     @Override
-    public void onMiss(String bucket) {
-        if (missing.getIfPresent(bucket) != null || catalog.current().zonegroupOf(bucket) != null || !inFlight.add(bucket)) {
-            return;
+    public CompletionStage<?> onMiss(String bucket) {
+        CompletableFuture<Void> shared = inFlight.get(bucket);
+        if (shared == null) {
+            if (missing.getIfPresent(bucket) != null || catalog.current().zonegroupOf(bucket) != null) {
+                return NOT_LOOKED_UP;
+            }
+            CompletableFuture<Void> mine = new CompletableFuture<>();
+            shared = inFlight.putIfAbsent(bucket, mine);
+            if (shared == null) {
+                if (!rate.tryAcquire()) {
+                    inFlight.remove(bucket, mine);
+                    mine.complete(null);
+                    catalog.health().missLookupRefused();
+                    return NOT_LOOKED_UP;
+                }
+                catalog.health().missLookup();
+                Thread.ofVirtual().name("rgw-miss-lookup").start(() -> lookUp(bucket, mine));
+                shared = mine;
+            }
         }
-        if (!rate.tryAcquire()) {
-            inFlight.remove(bucket);
-            catalog.health().missLookupRefused();
-            return;
-        }
-        catalog.health().missLookup();
-        Thread.ofVirtual().name("rgw-miss-lookup").start(() -> lookUp(bucket));
+        // each asker waits on its own copy: one asker's deadline must not end the others' wait
+        return waitNanos == 0 ? NOT_LOOKED_UP : shared.copy().completeOnTimeout(null, waitNanos, TimeUnit.NANOSECONDS);
     }
 
-    private void lookUp(String bucket) {
+    private void lookUp(String bucket, CompletableFuture<Void> done) {
+        CompletableFuture<?> reflected = CompletableFuture.completedFuture(null);
         try {
             long asOf = writer.sequence();
             Optional<String> zonegroup = locate.apply(bucket);
             if (zonegroup.isEmpty()) {
                 missing.put(bucket, Boolean.TRUE);
-                return;
+            } else {
+                reflected = writer.observe(Map.of(bucket, zonegroup.get()), asOf, Map.of());
+                LOG.debug("catalog: {} found on demand in zonegroup {}", bucket, zonegroup.get());
             }
-            writer.observe(Map.of(bucket, zonegroup.get()), asOf, Map.of());
-            LOG.debug("catalog: {} found on demand in zonegroup {}", bucket, zonegroup.get());
-        } catch (RgwException e) {
-            LOG.debug("catalog: on-demand look-up of {} failed: {}", bucket, e.getMessage());
+        } catch (RuntimeException e) { // RgwException, or a bug: the askers must not wait for nothing
+            LOG.debug("catalog: on-demand look-up of {} failed: {}", bucket, e.toString());
         } finally {
-            inFlight.remove(bucket);
+            // askers go on once the catalog in force holds what was found
+            reflected.whenComplete((c, e) -> {
+                inFlight.remove(bucket, done);
+                done.complete(null);
+            });
         }
     }
 }

@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -166,7 +167,7 @@ public final class RgwCatalogSource implements CatalogSource {
             resumeFrom(snapshot);
         }
         if (settings.missLookupsPerSecond() > 0) {
-            misses = new MissLookups(settings.missLookupsPerSecond(), this::locateByName, writer);
+            misses = new MissLookups(settings.missLookupsPerSecond(), settings.missWait(), this::locateByName, writer);
         }
         followThread.schedule(this::follow, 0, TimeUnit.MILLISECONDS);
         long relist = settings.relistInterval().toMillis();
@@ -223,11 +224,9 @@ public final class RgwCatalogSource implements CatalogSource {
     }
 
     @Override
-    public void onMiss(String bucket) {
+    public CompletionStage<?> onMiss(String bucket) {
         MissLookups m = misses;
-        if (m != null && map != null) {
-            m.onMiss(bucket);
-        }
+        return m != null && map != null ? m.onMiss(bucket) : NOT_LOOKED_UP;
     }
 
     @Override

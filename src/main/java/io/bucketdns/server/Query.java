@@ -1,6 +1,11 @@
 package io.bucketdns.server;
 
+import io.bucketdns.dns.Answer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * A DNS query read from the wire by hand: the header, the one question, and the EDNS OPT record.
@@ -10,7 +15,7 @@ import java.nio.charset.StandardCharsets;
  * <p>Mutable and reused: one instance belongs to one UDP worker or one TCP connection, so that
  * parsing allocates nothing but the question's name.
  */
-final class Query {
+final class Query implements Supplier<Consumer<Answer>> {
     /** What the server does with a packet. */
     enum Verdict {
         /** A well-formed query: answer it. */
@@ -50,6 +55,22 @@ final class Query {
     /** Set by the {@link Responder}: what rate limiting counts its response as, and under which name (null: none). */
     RateLimit.Kind kind;
     String limitName;
+    /** The message parsed last: a query whose answer waits keeps a copy. */
+    private byte[] message;
+    private int length;
+    /** Set when the answer to the message parsed last waits for a look-up: its copy, and the answer to come. */
+    byte[] deferredMessage;
+    long deferredSince;
+    CompletableFuture<Answer> deferred;
+
+    /** The answer to this query waits: keeps a copy of its bytes, for answering it on another thread. */
+    @Override
+    public Consumer<Answer> get() {
+        deferredMessage = Arrays.copyOf(message, length);
+        deferredSince = System.nanoTime();
+        deferred = new CompletableFuture<>();
+        return deferred::complete;
+    }
 
     int opcode() {
         return (flags >> 11) & 0xF;
@@ -59,6 +80,10 @@ final class Query {
     Verdict parse(byte[] m, int length) {
         name = null;
         edns = false;
+        message = m;
+        this.length = length;
+        deferredMessage = null;
+        deferred = null;
         questionEnd = HEADER;
         kind = RateLimit.Kind.ERROR;
         limitName = null;

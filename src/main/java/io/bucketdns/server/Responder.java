@@ -32,6 +32,8 @@ final class Responder {
     static final int REFUSED = 5;
     /** BADVERS (16): its high bits travel in the OPT record, its low bits (0) in the header. */
     private static final int BADVERS_HIGH = 16 >> 4;
+    /** What {@link #respond} returns when the answer waits for an on-demand look-up: see {@link #answerLater}. */
+    static final int LATER = -2;
     /** The UDP payload size assumed without EDNS (RFC 1035). */
     static final int CLASSIC_UDP = 512;
 
@@ -64,7 +66,8 @@ final class Responder {
      * Writes the response to the query {@code m[0..length)} into {@code out}.
      *
      * @param udp true over UDP: the response is truncated to the client's payload size
-     * @return the response's length, or -1 when nothing must be sent
+     * @return the response's length, -1 when nothing must be sent, or {@link #LATER} when the
+     *     answer waits: then {@link #answerLater} sends it
      */
     int respond(Query q, byte[] m, int length, Wire out, boolean udp) {
         long start = System.nanoTime();
@@ -86,7 +89,7 @@ final class Responder {
             q.limitName = null;
             out.begin(Wire.MAX_MESSAGE);
             out.bytes(m, Query.HEADER, q.questionEnd - Query.HEADER);
-            return withOpt(q, out, SERVFAIL, 0, q.questionEnd > Query.HEADER ? 1 : 0, 0, 0, 0);
+            return withOpt(q, out, SERVFAIL, 0, q.questionEnd > Query.HEADER ? 1 : 0, 0, 0, 0, 0);
         }
     }
 
@@ -106,9 +109,44 @@ final class Responder {
         int afterQuestion = out.pos;
         if ((q.qclass != CLASS_IN && q.qclass != DClass.ANY) || q.qtype == Type.AXFR || q.qtype == Type.IXFR) {
             // no other class is served, and the zone is not transferable: it is computed per name
-            return withOpt(q, out, REFUSED, 0, 1, 0, 0, 0);
+            return withOpt(q, out, REFUSED, 0, 1, 0, 0, 0, 0);
         }
-        Answer a = authority.resolve(q.name, q.qtype);
+        Answer a = authority.resolve(q.name, q.qtype, q);
+        if (a == null) {
+            return LATER;
+        }
+        return write(q, out, udp, limit, afterQuestion, a, start);
+    }
+
+    /** Where a late response goes: the UDP client, or the TCP connection. */
+    interface Sink {
+        /** Sends the response in {@code out}, {@code length} bytes after its start. */
+        void send(Wire out, int length) throws IOException;
+    }
+
+    /**
+     * Sends the response to a query whose answer waits ({@link #LATER}) once the answer comes, on
+     * the thread that has it; the caller goes on at once.
+     */
+    void answerLater(Query q, boolean udp, Sink sink) {
+        byte[] m = q.deferredMessage;
+        long since = q.deferredSince;
+        q.deferred.thenAccept(a -> {
+            Wire out = new Wire(udp ? 0 : 2);
+            try {
+                Query late = new Query();
+                late.parse(m, m.length);
+                int limit = udp ? udpLimit(late) : Wire.MAX_MESSAGE;
+                out.begin(limit);
+                out.bytes(m, Query.HEADER, late.questionEnd - Query.HEADER);
+                sink.send(out, write(late, out, udp, limit, out.pos, a, since));
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("dns: a late answer over {} failed: {}", udp ? "udp" : "tcp", e.toString());
+            }
+        });
+    }
+
+    private int write(Query q, Wire out, boolean udp, int limit, int afterQuestion, Answer a, long start) {
         classify(q, a);
         List<ResourceRecord> answer = a.answer();
         if (q.qtype == RecordType.ANY && a.outcome() == Answer.Outcome.APEX) {
@@ -134,8 +172,22 @@ final class Responder {
             an = 0;
             ns = 0;
         }
+        int ar = 0;
+        if ((flags & TC) == 0 && !a.additional().isEmpty()) {
+            int beforeAdditional = out.pos;
+            try {
+                for (ResourceRecord r : a.additional()) {
+                    record(q, out, r);
+                    ar++;
+                }
+            } catch (Wire.Overflow e) {
+                // additional data is optional (RFC 2181 9): leave it out rather than truncate
+                out.pos = beforeAdditional;
+                ar = 0;
+            }
+        }
         out.limit(limit);
-        int length = withOpt(q, out, a.rcode().code(), flags, 1, an, ns, 0);
+        int length = withOpt(q, out, a.rcode().code(), flags, 1, an, ns, ar, 0);
         authority.observer().answered(udp ? "udp" : "tcp", q.name, q.qtype, a, System.nanoTime() - start);
         return length;
     }
@@ -143,13 +195,13 @@ final class Responder {
     private int badVersion(Query q, byte[] m, Wire out) {
         out.begin(Wire.MAX_MESSAGE);
         out.bytes(m, Query.HEADER, q.questionEnd - Query.HEADER);
-        return withOpt(q, out, NOERROR, 0, 1, 0, 0, BADVERS_HIGH);
+        return withOpt(q, out, NOERROR, 0, 1, 0, 0, 0, BADVERS_HIGH);
     }
 
     /** A response with no question (FORMERR, NOTIMP): the query's sections may be unreadable. */
     private int bare(Query q, Wire out, int rcode) {
         out.begin(Wire.MAX_MESSAGE);
-        return withOpt(q, out, rcode, 0, 0, 0, 0, 0);
+        return withOpt(q, out, rcode, 0, 0, 0, 0, 0, 0);
     }
 
     /**
@@ -199,12 +251,12 @@ final class Responder {
         int extendedRcode = q.edns ? out.buf[out.start + length - OPT_SIZE + 5] & 0xFF : 0;
         out.begin(length);
         out.pos = out.start + (qd == 0 ? Query.HEADER : q.questionEnd);
-        return withOpt(q, out, word & 0xF, (word & AA) | TC, qd, 0, 0, extendedRcode);
+        return withOpt(q, out, word & 0xF, (word & AA) | TC, qd, 0, 0, 0, extendedRcode);
     }
 
     /** Appends our OPT when the query had one (RFC 6891 7), then writes the header. */
-    private int withOpt(Query q, Wire out, int rcode, int flags, int qd, int an, int ns, int extendedRcode) {
-        int ar = 0;
+    private int withOpt(Query q, Wire out, int rcode, int flags, int qd, int an, int ns, int additional, int extendedRcode) {
+        int ar = additional;
         if (q.edns) {
             out.u8(0);
             out.u16(Query.TYPE_OPT);
@@ -213,7 +265,7 @@ final class Responder {
             out.u8(0);
             out.u16(q.dnssecOk ? 0x8000 : 0);
             out.u16(0);
-            ar = 1;
+            ar++;
         }
         return header(q, out, rcode, flags, qd, an, ns, ar);
     }

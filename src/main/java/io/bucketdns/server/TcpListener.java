@@ -10,12 +10,15 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * TCP on one address (RFC 7766): any number of length-prefixed queries per connection, answered
- * in order, each connection on a virtual thread. A connection is closed when it stays idle past
+ * TCP on one address (RFC 7766): any number of length-prefixed queries per connection, each
+ * connection on a virtual thread; answers go in order, except one that waits for an on-demand RGW
+ * look-up, which is written when it comes while the next queries are answered. A connection is closed when it stays idle past
  * the idle timeout, when a message it started does not arrive whole within the message timeout,
  * or when it sends something that is not a query (the stream can no longer be trusted).
  */
@@ -74,6 +77,8 @@ final class TcpListener implements AutoCloseable {
             OutputStream out = socket.getOutputStream();
             Query query = new Query();
             Wire wire = new Wire(2);
+            // answers that waited for a look-up are written by other threads, in between (RFC 7766 6.2.1.1)
+            Lock writing = new ReentrantLock();
             byte[] message = new byte[Responder.CLASSIC_UDP];
             while (true) {
                 socket.setSoTimeout(idleMillis);
@@ -96,12 +101,14 @@ final class TcpListener implements AutoCloseable {
                 }
                 c.touch();
                 int n = responder.respond(query, message, length, wire, false);
+                if (n == Responder.LATER) {
+                    responder.answerLater(query, false, (late, size) -> send(late, size, out, writing));
+                    continue;
+                }
                 if (n < 0) {
                     return;
                 }
-                wire.buf[0] = (byte) (n >> 8);
-                wire.buf[1] = (byte) n;
-                out.write(wire.buf, 0, n + 2);
+                send(wire, n, out, writing);
             }
         } catch (SocketTimeoutException e) {
             LOG.debug("dns: tcp {} timed out", socket.getRemoteSocketAddress());
@@ -109,6 +116,17 @@ final class TcpListener implements AutoCloseable {
             LOG.debug("dns: tcp {}: {}", socket.getRemoteSocketAddress(), e.toString());
         } finally {
             connections.remove(c);
+        }
+    }
+
+    private static void send(Wire wire, int n, OutputStream out, Lock writing) throws IOException {
+        wire.buf[0] = (byte) (n >> 8);
+        wire.buf[1] = (byte) n;
+        writing.lock();
+        try {
+            out.write(wire.buf, 0, n + 2);
+        } finally {
+            writing.unlock();
         }
     }
 

@@ -16,6 +16,9 @@ import org.slf4j.LoggerFactory;
  * UDP on one address: workers that each receive a datagram, answer it and send the answer, with
  * buffers of their own, so the steady state allocates only what the resolver's answer needs.
  *
+ * <p>An answer that waits for an on-demand RGW look-up ({@code miss_wait}) is sent by the thread
+ * that has it, so a worker never waits for RGW.
+ *
  * <p>Where the system has {@code SO_REUSEPORT} (Linux), each worker has a socket of its own on the
  * same port and the kernel spreads clients over them: workers sharing one channel would hand its
  * lock to each other on every packet, which costs more than answering. Closing the sockets wakes
@@ -77,6 +80,8 @@ final class UdpListener implements AutoCloseable {
                     reply.clear();
                     reply.put(out.buf, 0, n).flip();
                     channel.send(reply, client);
+                } else if (n == Responder.LATER) {
+                    responder.answerLater(query, true, (late, size) -> channel.send(ByteBuffer.wrap(late.buf, 0, size), client));
                 }
             } catch (ClosedChannelException e) {
                 return;

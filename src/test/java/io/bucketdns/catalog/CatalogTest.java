@@ -28,6 +28,48 @@ class CatalogTest {
     }
 
     @Test
+    void knowsWhichNamesHaveDottedBucketsBelowThem() {
+        Catalog c = Catalog.builder(BOTH, EU, 3).put("x.ab", "eu").put("y.x.ab", "us").put("x.ab", "us").put("plain", "eu").build(0);
+
+        assertThat(c.hasBucketsBelow("ab")).isTrue();
+        assertThat(c.hasBucketsBelow("x.ab")).isTrue();
+        assertThat(c.hasBucketsBelow("y.x.ab")).isFalse();
+        assertThat(c.hasBucketsBelow("b")).isFalse();
+        assertThat(c.hasBucketsBelow("plain")).isFalse();
+
+        Catalog changed = c.withChanges(mapOf("y.x.ab", null, "p.q.r", "eu"));
+        assertThat(changed.hasBucketsBelow("x.ab")).isFalse();
+        assertThat(changed.hasBucketsBelow("ab")).isTrue();
+        assertThat(changed.hasBucketsBelow("q.r")).isTrue();
+        assertThat(changed.hasBucketsBelow("r")).isTrue();
+        // a move between zonegroups changes nothing below; a removal of the last one does
+        assertThat(changed.withChanges(mapOf("x.ab", "eu")).hasBucketsBelow("ab")).isTrue();
+        assertThat(changed.withChanges(mapOf("x.ab", null)).hasBucketsBelow("ab")).isFalse();
+        assertThat(c.hasBucketsBelow("q.r")).isFalse();
+    }
+
+    @Test
+    void countsBelowSurviveTheFoldOfTheOverlay() {
+        Catalog c = Catalog.of(BOTH, EU, Map.of("keep.ab", "eu"), 0);
+        for (int i = 0; i <= Catalog.MAX_OVERLAY; i++) {
+            c = c.withChanges(Map.of("b" + i + ".cd", "us"));
+        }
+        c = c.withChanges(mapOf("keep.ab", null));
+
+        assertThat(c.hasBucketsBelow("cd")).isTrue();
+        assertThat(c.hasBucketsBelow("ab")).isFalse();
+        assertThat(c.withChanges(Map.of("b0.cd", "eu")).hasBucketsBelow("cd")).isTrue();
+    }
+
+    private static Map<String, String> mapOf(String... kv) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    @Test
     void laterPutOfTheSameBucketWins() {
         Catalog c = Catalog.builder(BOTH, EU, 1).put("foo", "eu").put("foo", "us").build(0);
 

@@ -10,6 +10,7 @@ import io.bucketdns.server.RateLimit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -155,6 +156,39 @@ class ConfigLoaderTest {
                 .hasMessageContaining(":4: [zone.a.com] unknown_bucket: 'maybe' is not a choice");
     }
 
+    @Test
+    void guessesAndMissWaitsAndStaticRecords() {
+        BucketDnsConfig c = parse("""
+                [powerdns]
+                dns_zone = o.example.com, s3.example.net
+                [catalog]
+                unknown_ttl = 3
+                miss_wait = 150ms
+                [dns]
+                ns = ns1.o.example.com, ns2.example.net
+                records = ns1.o.example.com. 3600 IN A 192.0.2.1
+                    ; a comment between records
+                    ns1 IN AAAA 2001:db8::1
+                    @ 3600 IN CAA 0 issue "letsencrypt.org"
+                [zone.s3.example.net]
+                unknown_ttl = 1
+                records =
+                    @ 300 IN TXT "v=spf1 -all"
+                """);
+        Zone global = c.zones().get(0);
+        Zone own = c.zones().get(1);
+        assertThat(c.catalog().missWait()).isEqualTo(Duration.ofMillis(150));
+        assertThat(global.unknownTtl()).isEqualTo(3);
+        assertThat(own.unknownTtl()).isEqualTo(1);
+        assertThat(global.records().addressesOf("ns1.o.example.com.")).map(r -> r.ttl() + " " + r.data())
+                .containsExactly("3600 192.0.2.1", "60 2001:db8:0:0:0:0:0:1");
+        assertThat(global.records().names()).containsExactly("ns1.o.example.com.", "o.example.com.");
+        assertThat(own.records().at("s3.example.net.")).map(r -> r.data()).containsExactly("\"v=spf1 -all\"");
+        assertThat(parse("[powerdns]\ndns_zone = o.example.com\n").catalog().missWait())
+                .isEqualTo(BucketDnsConfig.CatalogSettings.DEFAULT_MISS_WAIT);
+        assertThat(parse("[powerdns]\ndns_zone = o.example.com\n").zones().get(0).unknownTtl()).isEqualTo(Zone.DEFAULT_UNKNOWN_TTL);
+    }
+
     record Bad(String text, int line, String message) {}
 
     @Test
@@ -186,7 +220,16 @@ class ConfigLoaderTest {
                 new Bad("[dns]\nlisten = 0.0.0.0:0\n", 2, "[dns] listen: '0.0.0.0:0': a wildcard stands for every local address"),
                 new Bad("[dns]\nrrl_responses_per_second = lots\n", 2, "[dns] rrl_responses_per_second: 'lots' is not a whole number"),
                 new Bad("[dns]\nrrl_slip = -1\n", 2, "[dns] rrl_slip: -1 is outside 0..100"),
-                new Bad("[dns]\nrrl_exempt = 10.0.0.0/8, 10.0.0.0/99\n", 2, "[dns] rrl_exempt: prefix length 99 outside 0..32"));
+                new Bad("[dns]\nrrl_exempt = 10.0.0.0/8, 10.0.0.0/99\n", 2, "[dns] rrl_exempt: prefix length 99 outside 0..32"),
+                new Bad("[catalog]\nunknown_ttl = soon\n", 2, "[catalog] unknown_ttl: 'soon' is not a whole number"),
+                new Bad("[catalog]\nmiss_wait = 5s\n", 2, "[catalog] miss_wait: a question waiting 5000 ms"),
+                new Bad("[dns]\nrecords = www 60 IN A 192.0.2.1\n  mail 60 IN MX ten mail.example.com.\n", 3,
+                        "[dns] records: 'mail 60 IN MX ten mail.example.com.':"),
+                new Bad("[dns]\nrecords = www.example.org. 60 IN A 192.0.2.1\n", 2, "www.example.org. is outside the zone"),
+                new Bad("[dns]\nrecords = www 60 IN NS ns.example.org.\n", 2, "bucketdns serves no delegations"),
+                new Bad("[dns]\nrecords =\n  www 60 IN CNAME x.example.org.\n  www 60 IN A 192.0.2.1\n", 4, "a CNAME stands alone"),
+                new Bad("[powerdns]\ndns_zone = o.example.com\n[dns]\nns = ns1.o.example.com\n", 4,
+                        "[dns] ns: name server ns1.o.example.com. is inside zone o.example.com but has no address"));
         for (Bad b : cases) {
             assertThatThrownBy(() -> parse(b.text()))
                     .as(b.text())

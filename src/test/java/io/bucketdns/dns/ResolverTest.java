@@ -24,6 +24,9 @@ class ResolverTest {
 
     static final String SOA_NEG = "o.example.com.\t60\tIN\tSOA\tns1.example.com. hostmaster.example.com. 7 7200 3600 1209600 60";
     static final String SOA_NEG_STRICT = "s3.example.net.\t60\tIN\tSOA\tns1.example.com. hostmaster.example.com. 7 7200 3600 1209600 60";
+    /** A negative answer that is only a guess: the SOA's TTL is the zone's unknown_ttl (default 5), not its minimum. */
+    static final String SOA_GUESS = "o.example.com.\t5\tIN\tSOA\tns1.example.com. hostmaster.example.com. 7 7200 3600 1209600 60";
+    static final String SOA_GUESS_STRICT = "s3.example.net.\t5\tIN\tSOA\tns1.example.com. hostmaster.example.com. 7 7200 3600 1209600 60";
 
     record Case(String qname, String qtype, Rcode rcode, List<String> answer, List<String> authority) {}
 
@@ -46,19 +49,30 @@ class ResolverTest {
                 c("a-b.c.o.example.com.", "A", Rcode.NOERROR, List.of("a-b.c.o.example.com.\t60\tIN\tCNAME\ta-b.c.o.example.us."), List.of()),
                 // case-insensitive; the owner keeps the question's case, the target is lowercase
                 c("FoO.O.Example.COM.", "A", Rcode.NOERROR, List.of("FoO.O.Example.COM.\t60\tIN\tCNAME\tfoo.o.example.eu."), List.of()),
-                // unknown bucket, policy default: CNAME to the default zonegroup, TTL = SOA minimum
+                // unknown bucket, policy default: CNAME to the default zonegroup, a guess: TTL unknown_ttl
                 c("newbucket.o.example.com.", "A", Rcode.NOERROR,
-                        List.of("newbucket.o.example.com.\t60\tIN\tCNAME\tnewbucket.o.example.eu."), List.of()),
-                // unknown bucket, policy nxdomain
-                c("newbucket.s3.example.net.", "A", Rcode.NXDOMAIN, List.of(), List.of(SOA_NEG_STRICT)),
+                        List.of("newbucket.o.example.com.\t5\tIN\tCNAME\tnewbucket.o.example.eu."), List.of()),
+                // unknown bucket, policy nxdomain: negative TTL unknown_ttl
+                c("newbucket.s3.example.net.", "A", Rcode.NXDOMAIN, List.of(), List.of(SOA_GUESS_STRICT)),
+                // empty non-terminals: buckets eu.dotted.bucket and a-b.c lie below these names
+                c("dotted.bucket.s3.example.net.", "A", Rcode.NOERROR, List.of(), List.of(SOA_GUESS_STRICT)),
+                c("c.o.example.com.", "A", Rcode.NOERROR, List.of(), List.of(SOA_NEG)),
+                c("C.s3.example.net.", "TXT", Rcode.NOERROR, List.of(), List.of(SOA_NEG_STRICT)),
+                // a possible bucket with buckets below: unknown, so by policy, but never NXDOMAIN
+                c("bucket.o.example.com.", "A", Rcode.NOERROR, List.of("bucket.o.example.com.\t5\tIN\tCNAME\tbucket.o.example.eu."), List.of()),
+                c("bucket.s3.example.net.", "A", Rcode.NOERROR, List.of(), List.of(SOA_GUESS_STRICT)),
+                // below a name that is no bucket and has none below: NXDOMAIN
+                c("x.c.x.s3.example.net.", "A", Rcode.NXDOMAIN, List.of(), List.of(SOA_GUESS_STRICT)),
+                c("x._y.o.example.com.", "A", Rcode.NXDOMAIN, List.of(), List.of(SOA_NEG)),
                 c("foo.s3.example.net.", "A", Rcode.NOERROR, List.of("foo.s3.example.net.\t30\tIN\tCNAME\tfoo.o.example.eu."), List.of()),
-                // names that cannot be buckets
+                // names that cannot be buckets; while a bucket could still appear below one (x.ab), its
+                // NXDOMAIN, which denies everything below (RFC 8020), is a guess too
                 c("_x.o.example.com.", "A", Rcode.NXDOMAIN, List.of(), List.of(SOA_NEG)),
-                c("ab.o.example.com.", "A", Rcode.NXDOMAIN, List.of(), List.of(SOA_NEG)),
+                c("ab.o.example.com.", "A", Rcode.NXDOMAIN, List.of(), List.of(SOA_GUESS)),
                 c("*.o.example.com.", "ANY", Rcode.NXDOMAIN, List.of(), List.of(SOA_NEG)),
                 c("a..b.o.example.com.", "A", Rcode.NXDOMAIN, List.of(), List.of(SOA_NEG)),
-                c("-foo.o.example.com.", "A", Rcode.NXDOMAIN, List.of(), List.of(SOA_NEG)),
-                c("192.168.1.1.o.example.com.", "A", Rcode.NXDOMAIN, List.of(), List.of(SOA_NEG)),
+                c("-foo.o.example.com.", "A", Rcode.NXDOMAIN, List.of(), List.of(SOA_GUESS)),
+                c("192.168.1.1.o.example.com.", "A", Rcode.NXDOMAIN, List.of(), List.of(SOA_GUESS)),
                 c("x".repeat(64) + ".o.example.com.", "A", Rcode.NXDOMAIN, List.of(), List.of(SOA_NEG)),
                 c("bücket.o.example.com.", "A", Rcode.NXDOMAIN, List.of(), List.of(SOA_NEG)),
                 // the apex
@@ -133,5 +147,77 @@ class ResolverTest {
         long s1 = Long.parseLong(r.resolve(before, "o.example.com", RecordType.SOA).answer().get(0).data().split(" ")[2]);
         long s2 = Long.parseLong(r.resolve(after, "o.example.com", RecordType.SOA).answer().get(0).data().split(" ")[2]);
         assertThat(s2).isGreaterThan(s1);
+    }
+
+    @Test
+    void unknownTtlIsPerZoneAndNeverLongerThanTheNegativeTtl() {
+        Zone longGuess = new Zone("o.example.com", SOA, 3600, 60, List.of(), List.of(), List.of(), UnknownBucketPolicy.DEFAULT,
+                30, StaticRecords.NONE);
+        Zone shortGuess = new Zone("s3.example.net", SOA, 3600, 60, List.of(), List.of(), List.of(), UnknownBucketPolicy.NXDOMAIN,
+                2, StaticRecords.NONE);
+        Zone neverCached = new Zone("z.example.org", SOA, 3600, 60, List.of(), List.of(), List.of(), UnknownBucketPolicy.NXDOMAIN,
+                600, StaticRecords.NONE);
+        Resolver r = new Resolver(List.of(longGuess, shortGuess, neverCached));
+
+        assertThat(r.resolve(CATALOG, "new.o.example.com", RecordType.A).answer()).map(ResourceRecord::ttl).containsExactly(30L);
+        assertThat(r.resolve(CATALOG, "new.s3.example.net", RecordType.A).authority()).map(ResourceRecord::ttl).containsExactly(2L);
+        // the SOA's own negative TTL (its minimum, 60) still bounds a longer unknown_ttl
+        assertThat(r.resolve(CATALOG, "new.z.example.org", RecordType.A).authority()).map(ResourceRecord::ttl).containsExactly(60L);
+        // a known bucket keeps dns_default_ttl
+        assertThat(r.resolve(CATALOG, "foo.s3.example.net", RecordType.A).answer()).map(ResourceRecord::ttl).containsExactly(60L);
+    }
+
+    @Test
+    void anEmptyNonTerminalFollowsTheCatalog() {
+        Catalog created = CATALOG.withChanges(Map.of("x.ab", "us"));
+        Catalog removedAgain = created.withChanges(java.util.Collections.singletonMap("x.ab", null));
+
+        assertThat(RESOLVER.resolve(CATALOG, "ab.o.example.com", RecordType.A).rcode()).isEqualTo(Rcode.NXDOMAIN);
+        Answer ent = RESOLVER.resolve(created, "ab.o.example.com", RecordType.A);
+        assertThat(ent.rcode()).isEqualTo(Rcode.NOERROR);
+        assertThat(ent.outcome()).isEqualTo(Answer.Outcome.NODATA);
+        assertThat(ent.answer()).isEmpty();
+        assertThat(RESOLVER.resolve(removedAgain, "ab.o.example.com", RecordType.A).rcode()).isEqualTo(Rcode.NXDOMAIN);
+    }
+
+    static final Zone WITH_RECORDS = new Zone("o.example.com", SOA, 3600, 60, List.of("ns1.o.example.com.", "ns2.example.net."),
+            List.of(), List.of(), UnknownBucketPolicy.NXDOMAIN, 5, StaticRecords.parse("o.example.com", List.of(
+                    "ns1.o.example.com. 3600 IN A 192.0.2.53",
+                    "ns1 3600 IN AAAA 2001:db8::53",
+                    "@ 3600 IN CAA 0 issue \"letsencrypt.org\"",
+                    "_acme-challenge.www 60 IN TXT \"token\"",
+                    "foo 300 IN A 192.0.2.7"), 60));
+
+    @Test
+    void staticRecordsComeBeforeBucketsWithNodataAndNxdomainAroundThem() {
+        Resolver r = new Resolver(List.of(WITH_RECORDS));
+
+        assertThat(r.resolve(CATALOG, "NS1.o.example.com.", RecordType.A).answer()).map(ResourceRecord::toString)
+                .containsExactly("NS1.o.example.com.\t3600\tIN\tA\t192.0.2.53");
+        Answer mx = r.resolve(CATALOG, "ns1.o.example.com.", RecordType.code("MX"));
+        assertThat(mx.rcode()).isEqualTo(Rcode.NOERROR);
+        assertThat(mx.answer()).isEmpty();
+        assertThat(mx.authority()).map(ResourceRecord::toString).containsExactly(SOA_NEG);
+        // a bucket named foo exists, but the record takes its name
+        assertThat(r.resolve(CATALOG, "foo.o.example.com.", RecordType.A).answer()).map(ResourceRecord::data).containsExactly("192.0.2.7");
+        assertThat(r.resolve(CATALOG, "foo.o.example.com.", RecordType.CNAME).answer()).isEmpty();
+        // the name above a record exists, empty
+        Answer www = r.resolve(CATALOG, "www.o.example.com.", RecordType.A);
+        assertThat(www.rcode()).isEqualTo(Rcode.NOERROR);
+        assertThat(www.outcome()).isEqualTo(Answer.Outcome.NODATA);
+        assertThat(r.resolve(CATALOG, "_acme-challenge.www.o.example.com.", RecordType.code("TXT")).answer())
+                .map(ResourceRecord::data).containsExactly("\"token\"");
+        assertThat(r.resolve(CATALOG, "_other.www.o.example.com.", RecordType.code("TXT")).rcode()).isEqualTo(Rcode.NXDOMAIN);
+        assertThat(r.resolve(CATALOG, "o.example.com.", RecordType.code("CAA")).answer()).map(ResourceRecord::data)
+                .containsExactly("0 issue \"letsencrypt.org\"");
+    }
+
+    @Test
+    void apexNsCarriesTheAddressesOfInZoneNameServers() {
+        Answer ns = new Resolver(List.of(WITH_RECORDS)).resolve(CATALOG, "o.example.com.", RecordType.NS);
+
+        assertThat(ns.answer()).map(ResourceRecord::data).containsExactly("ns1.o.example.com.", "ns2.example.net.");
+        assertThat(ns.additional()).map(ResourceRecord::toString).containsExactly(
+                "ns1.o.example.com.\t3600\tIN\tA\t192.0.2.53", "ns1.o.example.com.\t3600\tIN\tAAAA\t2001:db8:0:0:0:0:0:53");
     }
 }

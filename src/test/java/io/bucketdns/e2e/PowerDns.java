@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The real PowerDNS authoritative server ({@code pdns_server} from Debian) for a test: its own
@@ -105,22 +104,7 @@ public final class PowerDns implements AutoCloseable {
 
     @Override
     public void close() {
-        List<ProcessHandle> children = process.descendants().toList();
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
         // co-processes end when PowerDNS closes their stdin; any that do not are stopped by PID
-        for (ProcessHandle child : children) {
-            try {
-                child.onExit().get(5, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                child.destroyForcibly();
-            }
-        }
+        Daemon.stop(process);
     }
 }

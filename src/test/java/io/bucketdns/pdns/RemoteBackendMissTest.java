@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bucketdns.catalog.Catalog;
 import io.bucketdns.catalog.LiveCatalog;
+import io.bucketdns.catalog.MissListener;
 import io.bucketdns.catalog.Zonegroup;
 import io.bucketdns.config.ConfigLoader;
 import io.bucketdns.dns.QueryObserver;
@@ -26,7 +27,10 @@ class RemoteBackendMissTest {
     RemoteBackendMissTest() {
         Zonegroup eu = new Zonegroup("eu", "o.example.eu");
         LiveCatalog live = LiveCatalog.of(Catalog.of(Map.of("eu", eu), eu, Map.of("known", "eu"), 0));
-        backend = new RemoteBackend(LiveAuthority.of(zones, live, misses::add, QueryObserver.NONE), "http");
+        backend = new RemoteBackend(LiveAuthority.of(zones, live, b -> {
+            misses.add(b);
+            return MissListener.NOT_LOOKED_UP;
+        }, QueryObserver.NONE), "http");
     }
 
     @Test

@@ -2,10 +2,14 @@ package io.bucketdns.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bucketdns.LiveAuthority;
 import io.bucketdns.catalog.Catalog;
 import io.bucketdns.dns.Answer;
 import io.bucketdns.dns.Authority;
 import io.bucketdns.dns.QueryObserver;
+import io.bucketdns.dns.Soa;
+import io.bucketdns.dns.StaticRecords;
+import io.bucketdns.dns.UnknownBucketPolicy;
 import io.bucketdns.dns.Zone;
 import io.bucketdns.ops.Metrics;
 import java.io.IOException;
@@ -13,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -39,7 +45,7 @@ class ResponderTest {
             FoO.O.Example.COM.              | AAAA | NOERROR  | FoO.O.Example.COM. 60 IN CNAME foo.o.example.eu.                   |
             eu.dotted.bucket.o.example.com. | MX   | NOERROR  | eu.dotted.bucket.o.example.com. 60 IN CNAME eu.dotted.bucket.o.example.eu. |
             bar.o.example.com.              | ANY  | NOERROR  | bar.o.example.com. 60 IN CNAME bar.o.example.us.                   |
-            nope.o.example.com.             | A    | NXDOMAIN |                                                                    | o.example.com. 60 IN SOA ns1.example.com. hostmaster.example.com. 7 7200 3600 1209600 60
+            nope.o.example.com.             | A    | NXDOMAIN |                                                                    | o.example.com. 5 IN SOA ns1.example.com. hostmaster.example.com. 7 7200 3600 1209600 60
             _x.o.example.com.               | A    | NXDOMAIN |                                                                    | o.example.com. 60 IN SOA ns1.example.com. hostmaster.example.com. 7 7200 3600 1209600 60
             o.example.com.                  | SOA  | NOERROR  | o.example.com. 3600 IN SOA ns1.example.com. hostmaster.example.com. 7 7200 3600 1209600 60 |
             O.EXAMPLE.COM.                  | NS   | NOERROR  | O.EXAMPLE.COM. 3600 IN NS ns1.example.com.; O.EXAMPLE.COM. 3600 IN NS ns2.example.com. |
@@ -248,10 +254,24 @@ class ResponderTest {
     /** An authority whose rules fail: the responder's own last line of defence answers. */
     private static final class FailingAuthority implements Authority {
         private final Authority real = Fixture.authority(List.of());
+        private final QueryObserver observer;
+
+        FailingAuthority() {
+            this(QueryObserver.NONE);
+        }
+
+        FailingAuthority(QueryObserver observer) {
+            this.observer = observer;
+        }
 
         @Override
         public Answer resolve(String qname, int qtype) {
             throw new IllegalStateException("injected failure");
+        }
+
+        @Override
+        public Answer resolve(String qname, int qtype, Supplier<Consumer<Answer>> later) {
+            return resolve(qname, qtype);
         }
 
         @Override
@@ -266,7 +286,7 @@ class ResponderTest {
 
         @Override
         public QueryObserver observer() {
-            return real.observer();
+            return observer;
         }
     }
 
@@ -317,32 +337,28 @@ class ResponderTest {
     @Test
     void aFailureInsideIsAnsweredServfailAndCounted() throws IOException {
         Metrics metrics = new Metrics("test", Fixture::catalog);
-        Authority working = Fixture.authority(List.of());
-        Authority failing = new Authority() {
-            @Override
-            public Answer resolve(String qname, int qtype) {
-                throw new IllegalStateException("a bug in answering");
-            }
-
-            @Override
-            public List<Zone> zones() {
-                return working.zones();
-            }
-
-            @Override
-            public Catalog catalog() {
-                return working.catalog();
-            }
-
-            @Override
-            public QueryObserver observer() {
-                return metrics;
-            }
-        };
+        Authority failing = new FailingAuthority(metrics);
         Message response = ask(new Responder(failing, 1232), Fixture.query("foo.o.example.com.", Type.A), true);
         assertThat(response.getRcode()).isEqualTo(Rcode.SERVFAIL);
         assertThat(new String(metrics.scrape(), StandardCharsets.UTF_8))
                 .contains("bucketdns_dns_responses_total{frontend=\"udp\",rcode=\"SERVFAIL\",rule=\"failure\",zone=\"\"} 1.0");
+    }
+
+    @Test
+    void apexNsCarriesInZoneAddressesInTheAdditionalSectionAndStaticRecordsAnswer() throws IOException {
+        Zone zone = new Zone("o.example.com", Soa.parse(Fixture.SOA), 3600, 60, List.of("ns1.o.example.com."),
+                List.of(), List.of(), UnknownBucketPolicy.NXDOMAIN, 5, StaticRecords.parse("o.example.com",
+                        List.of("ns1 3600 IN A 192.0.2.53", "ns1 3600 IN AAAA 2001:db8::53", "@ 300 IN TXT \"hello world\""), 60));
+        Responder r = new Responder(LiveAuthority.of(List.of(zone), Fixture.catalog()), 1232);
+
+        Message ns = ask(r, Fixture.query("o.example.com.", Type.NS), true);
+        assertThat(texts(ns, Section.ANSWER)).containsExactly("o.example.com. 3600 IN NS ns1.o.example.com.");
+        assertThat(texts(ns, Section.ADDITIONAL)).containsExactly("ns1.o.example.com. 3600 IN A 192.0.2.53",
+                "ns1.o.example.com. 3600 IN AAAA 2001:db8:0:0:0:0:0:53");
+        Message txt = ask(r, Fixture.query("o.example.com.", Type.TXT), true);
+        assertThat(texts(txt, Section.ANSWER)).containsExactly("o.example.com. 300 IN TXT \"hello world\"");
+        Message a = ask(r, Fixture.query("ns1.o.example.com.", Type.A), true);
+        assertThat(texts(a, Section.ANSWER)).containsExactly("ns1.o.example.com. 3600 IN A 192.0.2.53");
     }
 
     private Message ask(Message q) throws IOException {
