@@ -13,6 +13,7 @@ import io.bucketdns.config.ConfigLoader;
 import io.bucketdns.dns.Authority;
 import io.bucketdns.dns.QueryObserver;
 import io.bucketdns.dns.Resolver;
+import io.bucketdns.haproxy.HaproxyFeed;
 import io.bucketdns.ops.Logging;
 import io.bucketdns.ops.Metrics;
 import io.bucketdns.ops.OpsServer;
@@ -61,6 +62,8 @@ public final class Service implements AutoCloseable {
     private final LiveAuthority authority;
     private volatile Metrics metrics;
     private final Map<String, Frontend> frontends = new LinkedHashMap<>();
+    /** Keeps HAProxy's bucket map current; null when {@code [haproxy]} is off. */
+    private volatile HaproxyFeed haproxy;
 
     private Service(BucketDnsConfig config) {
         this.config = config;
@@ -88,6 +91,7 @@ public final class Service implements AutoCloseable {
         Service s = loadCatalog(config);
         try {
             s.startFrontends(config);
+            s.feedHaproxy(config.haproxy());
         } catch (RuntimeException e) {
             s.close();
             throw e;
@@ -154,11 +158,37 @@ public final class Service implements AutoCloseable {
             changed.add(0, "catalog " + next.catalog().source().name().toLowerCase(java.util.Locale.ROOT) + " reloaded ("
                     + nextCatalog.current().size() + " buckets)");
         }
+        if (!Objects.equals(previous.haproxy(), next.haproxy())) {
+            feedHaproxy(next.haproxy());
+            changed.add("haproxy map " + (next.haproxy() == null ? "off" : next.haproxy().map()));
+        }
         Logging.configure(next.ops().jsonLogs(), next.debug());
         String summary = "zones " + next.zones().stream().map(z -> z.name()).toList()
                 + (changed.isEmpty() ? "; listeners unchanged" : "; " + String.join(", ", changed));
         LOG.info("reload: config {} applied: {}", next.file(), summary);
         return summary;
+    }
+
+    /** Replaces the HAProxy map feed by one for {@code settings} (null: none). */
+    private synchronized void feedHaproxy(BucketDnsConfig.Haproxy settings) {
+        HaproxyFeed old = haproxy;
+        if (old != null) {
+            listeners.remove(old);
+            writer.removeListener(old);
+            old.close();
+            haproxy = null;
+        }
+        if (settings != null) {
+            HaproxyFeed feed = HaproxyFeed.create(settings);
+            addCatalogListener(feed);
+            haproxy = feed.start(catalog.current());
+            LOG.info("haproxy: feeding map {}{}", settings.map(), settings.runtimeSocket() == null ? " (file only)" : "");
+        }
+    }
+
+    /** The HAProxy map feed, or null when it is off. */
+    public HaproxyFeed haproxy() {
+        return haproxy;
     }
 
     private void startFrontends(BucketDnsConfig cfg) {
@@ -226,6 +256,7 @@ public final class Service implements AutoCloseable {
     private Metrics metrics() {
         if (metrics == null) {
             metrics = new Metrics(Version.current(), () -> catalog);
+            metrics.haproxy(() -> haproxy == null ? null : haproxy.status());
         }
         return metrics;
     }
@@ -331,6 +362,9 @@ public final class Service implements AutoCloseable {
             closeQuietly(all.get(i).handle());
         }
         frontends.clear();
+        if (haproxy != null) {
+            haproxy.close();
+        }
         closeQuietly(source);
         writer.close();
     }
