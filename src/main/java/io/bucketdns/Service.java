@@ -179,7 +179,7 @@ public final class Service implements AutoCloseable {
             haproxy = null;
         }
         if (settings != null) {
-            HaproxyFeed feed = HaproxyFeed.create(settings);
+            HaproxyFeed feed = HaproxyFeed.create(settings, () -> catalog.isLoaded());
             addCatalogListener(feed);
             haproxy = feed.start(catalog.current());
             LOG.info("haproxy: feeding map {}{}", settings.map(), settings.runtimeSocket() == null ? " (file only)" : "");

@@ -55,6 +55,7 @@ public final class HaproxyFeed implements CatalogListener, AutoCloseable {
             boolean agrees) {}
 
     private final BucketDnsConfig.Haproxy settings;
+    private final java.util.function.BooleanSupplier loaded;
     private final MapEntries entries;
     private final String map;
     private final Object lock = new Object();
@@ -90,8 +91,9 @@ public final class HaproxyFeed implements CatalogListener, AutoCloseable {
     private volatile Instant agreedAt;
     private volatile boolean agrees;
 
-    private HaproxyFeed(BucketDnsConfig.Haproxy settings, Catalog initial) {
+    private HaproxyFeed(BucketDnsConfig.Haproxy settings, java.util.function.BooleanSupplier loaded, Catalog initial) {
         this.settings = settings;
+        this.loaded = loaded;
         this.entries = new MapEntries(settings.omitZonegroup());
         this.map = settings.map().toString();
         this.latest = initial;
@@ -101,9 +103,13 @@ public final class HaproxyFeed implements CatalogListener, AutoCloseable {
     /**
      * A feed that does nothing yet: the caller subscribes it to the catalog writer first, then
      * calls {@link #start} with the catalog in force, so that no change falls in between.
+     *
+     * @param loaded whether the catalog in force holds every bucket ({@link
+     *     io.bucketdns.catalog.LiveCatalog#isLoaded()}): until then neither the file nor HAProxy
+     *     is touched, so a restarting bucketdns never empties a map HAProxy routes with
      */
-    public static HaproxyFeed create(BucketDnsConfig.Haproxy settings) {
-        return new HaproxyFeed(settings, Catalog.empty());
+    public static HaproxyFeed create(BucketDnsConfig.Haproxy settings, java.util.function.BooleanSupplier loaded) {
+        return new HaproxyFeed(settings, loaded, Catalog.empty());
     }
 
     /**
@@ -176,6 +182,9 @@ public final class HaproxyFeed implements CatalogListener, AutoCloseable {
     /** Waits for news, a due file write, a due check or the end of a backoff; then takes the news. */
     private void awaitWork() throws InterruptedException {
         synchronized (lock) {
+            while (!closed && !loaded.getAsBoolean()) {
+                lock.wait(1000); // an empty or half-loaded catalog would empty HAProxy's map: wait for the whole one
+            }
             while (!closed && target == latest && !wholeSince && changedSince.isEmpty()) {
                 long wake = Long.MAX_VALUE;
                 if (written != target) {

@@ -66,7 +66,12 @@ final class RuntimeApi implements AutoCloseable {
                 api.await(SelectionKey.OP_CONNECT, System.nanoTime() + timeout.toNanos());
                 channel.finishConnect();
             }
-            String hello = api.command("prompt");
+            String hello;
+            try {
+                hello = api.command("prompt");
+            } catch (ProtocolException e) {
+                throw new ProtocolException(api.target + " is not HAProxy's runtime API: to 'prompt' it " + e.getMessage());
+            }
             if (!hello.isEmpty()) {
                 throw new ProtocolException(api.target + " is not HAProxy's runtime API: it answered 'prompt' with '" + abbreviate(hello) + "'");
             }
@@ -229,9 +234,11 @@ final class RuntimeApi implements AutoCloseable {
         ByteBuffer in = ByteBuffer.allocate(64 * 1024);
         while (!reply.endsWith(PROMPT)) {
             int n = channel.read(in);
+            if (n < 0 && reply.size() == 0) {
+                throw new IOException("HAProxy at " + target + " closed the connection");
+            }
             if (n < 0) {
-                throw new IOException("HAProxy at " + target + " closed the connection"
-                        + (reply.size() == 0 ? "" : " after '" + abbreviate(reply.toString(StandardCharsets.UTF_8)) + "'"));
+                throw new ProtocolException("answered '" + abbreviate(reply.toString(StandardCharsets.UTF_8)) + "' and closed the connection");
             }
             if (n == 0) {
                 await(SelectionKey.OP_READ, deadline);
