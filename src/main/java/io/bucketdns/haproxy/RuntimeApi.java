@@ -129,6 +129,21 @@ final class RuntimeApi implements AutoCloseable {
         expect("add map", command("add map " + map + " " + key + " " + value), "");
     }
 
+    /** Adds entries that are not there yet, as payloads that each fit HAProxy's buffer: one round trip per chunk, not per entry. */
+    void addAll(String map, Map<String, String> entries) throws IOException {
+        String head = "add map " + map + " <<\n";
+        StringBuilder chunk = new StringBuilder(PAYLOAD_BYTES + 512);
+        for (Map.Entry<String, String> e : entries.entrySet()) {
+            chunk.append(e.getKey()).append(' ').append(e.getValue()).append('\n');
+            if (chunk.length() >= PAYLOAD_BYTES) {
+                sendPayload(head, chunk);
+            }
+        }
+        if (!chunk.isEmpty()) {
+            sendPayload(head, chunk);
+        }
+    }
+
     /**
      * Changes an entry's value.
      *

@@ -170,6 +170,20 @@ class HaproxyMapE2ETest {
     }
 
     @Test
+    void manyMovesAtOnceReplaceTheMapWholeRatherThanOneByOne() {
+        feed(buckets(200, "b-"));
+        awaitRuntimeMap(buckets(200, "b-"));
+        long replacements = feed.status().replacements();
+        Map<String, String> moves = new HashMap<>();
+        buckets(200, "b-").forEach((bucket, zonegroup) -> moves.put(bucket, zonegroup.equals("eu") ? "us" : "eu"));
+
+        writer.change(moves, Map.of()).join();
+
+        awaitRuntimeMap(moves);
+        assertThat(feed.status().replacements()).isEqualTo(replacements + 1);
+    }
+
+    @Test
     void aWholeCatalogReplacesTheMapInOneVersionedCommit() throws IOException {
         feed(buckets(5000, "first-")); // several payload chunks
         awaitRuntimeMap(buckets(5000, "first-"));
