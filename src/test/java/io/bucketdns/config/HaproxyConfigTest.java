@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +40,21 @@ class HaproxyConfigTest {
                 .isEqualTo(new InetSocketAddress("127.0.0.1", 9999));
         assertThat(parse("[haproxy]\nmap = m\n").haproxy().runtimeSocket()).isNull();
         assertThat(parse("[haproxy]\nmap = m\n").haproxy().omitZonegroup()).isNull();
+    }
+
+    @Test
+    void theShippedExampleLoads() throws IOException {
+        Path example = Path.of("examples/haproxy/rgw-pdns.conf").toAbsolutePath();
+        // /etc/haproxy and /var/lib/bucketdns exist only where HAProxy and bucketdns are installed
+        List<String> lines = Files.readAllLines(example).stream().map(l -> l.replace("/etc/haproxy/", dir + "/").replace("/var/lib/bucketdns/", dir + "/")).toList();
+
+        BucketDnsConfig c = ConfigLoader.parse(example, lines);
+
+        assertThat(c.haproxy().map()).isEqualTo(dir.resolve("buckets.map"));
+        assertThat(c.haproxy().runtimeSocket()).isEqualTo(UnixDomainSocketAddress.of("/run/haproxy/admin.sock"));
+        assertThat(c.zones().get(0).ipv4()).containsExactly("192.0.2.10");
+        assertThat(Files.readString(example.resolveSibling("haproxy.cfg")))
+                .contains("bind 192.0.2.10:80", "map(/etc/haproxy/buckets.map,eu)", "stats socket /run/haproxy/admin.sock");
     }
 
     @Test

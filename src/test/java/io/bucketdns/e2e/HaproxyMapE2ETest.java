@@ -10,6 +10,7 @@ import io.bucketdns.catalog.Zonegroup;
 import io.bucketdns.config.BucketDnsConfig;
 import io.bucketdns.haproxy.HaproxyCheck;
 import io.bucketdns.haproxy.HaproxyFeed;
+import io.bucketdns.ops.Metrics;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -167,6 +168,22 @@ class HaproxyMapE2ETest {
         assertThat(feed.status().changesPushed()).isGreaterThanOrEqualTo(3);
         assertThat(feed.status().replacements()).as("entry by entry, no whole replacement").isEqualTo(replacements);
         assertThat(Eventually.within(LIMIT, () -> feed.status().agrees() && feed.status().entries() == 2)).isTrue();
+    }
+
+    @Test
+    void metricsCountEntriesPushesAndAgreement() {
+        feed(Map.of("foo", "eu", "bar", "us"));
+        awaitRuntimeMap(Map.of("foo", "eu", "bar", "us"));
+        writer.change(Map.of("baz", "us"), Map.of()).join();
+        awaitRuntimeMap(Map.of("foo", "eu", "bar", "us", "baz", "us"));
+        Metrics metrics = new Metrics("test", writer::live);
+        metrics.haproxy(feed::status);
+
+        assertThat(Eventually.within(LIMIT, () -> new String(metrics.scrape(), StandardCharsets.UTF_8).contains("bucketdns_haproxy_map_entries 3.0")))
+                .as("%s", new String(metrics.scrape(), StandardCharsets.UTF_8)).isTrue();
+        String text = new String(metrics.scrape(), StandardCharsets.UTF_8);
+        assertThat(text).contains("bucketdns_haproxy_pushes_total{kind=\"entry\"} 1.0", "bucketdns_haproxy_pushes_total{kind=\"whole\"} 1.0",
+                "bucketdns_haproxy_failures_total 0.0", "bucketdns_haproxy_unmappable_buckets 0.0", "bucketdns_haproxy_disagreement_seconds 0.0");
     }
 
     @Test
