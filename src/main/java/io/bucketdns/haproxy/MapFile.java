@@ -1,9 +1,8 @@
 package io.bucketdns.haproxy;
 
 import io.bucketdns.catalog.Catalog;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.io.PrintWriter;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -33,21 +32,16 @@ public final class MapFile {
         Path tmp = path.resolveSibling("." + path.getFileName() + ".tmp");
         int[] count = {0};
         try {
-            try (BufferedWriter out = Files.newBufferedWriter(tmp, StandardCharsets.US_ASCII)) {
-                out.write("# bucket zonegroup, written by bucketdns from its catalog; do not edit\n");
+            // PrintWriter keeps the lambda free of checked exceptions; checkError() says whether any write failed
+            try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(tmp, StandardCharsets.US_ASCII))) {
+                out.append("# bucket zonegroup, written by bucketdns from its catalog; do not edit\n");
                 entries.forEach(catalog, (bucket, zonegroup) -> {
-                    try {
-                        out.write(bucket);
-                        out.write(' ');
-                        out.write(zonegroup);
-                        out.write('\n');
-                        count[0]++;
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
+                    out.append(bucket).append(' ').append(zonegroup).append('\n');
+                    count[0]++;
                 });
-            } catch (UncheckedIOException e) {
-                throw e.getCause();
+                if (out.checkError()) {
+                    throw new IOException("cannot write " + tmp + " (disk full?)");
+                }
             }
             try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 c.force(true); // the rename must not publish a file whose data a crash can still lose
