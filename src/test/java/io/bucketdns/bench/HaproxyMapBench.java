@@ -60,7 +60,7 @@ public final class HaproxyMapBench {
         MapFile.write(dir.resolve("copy.map"), catalog, new MapEntries(null));
         double fileSeconds = seconds(t);
 
-        Haproxy haproxy = Haproxy.start(dir.resolve("haproxy"), config(dir, map));
+        Haproxy haproxy = Haproxy.start(dir.resolve("haproxy"), config(dir, map), 600);
         try {
             long empty = rssKiB(haproxy.pid());
             Feed feed = new Feed(map, haproxy.socket());

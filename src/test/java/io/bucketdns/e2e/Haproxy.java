@@ -20,20 +20,27 @@ import java.util.Map;
  */
 public final class Haproxy implements AutoCloseable {
     private final Path dir;
+    private final int readySeconds;
     private Daemon daemon;
 
-    private Haproxy(Path dir) {
+    private Haproxy(Path dir, int readySeconds) {
         this.dir = dir;
+        this.readySeconds = readySeconds;
     }
 
     /**
-     * Starts HAProxy with {@code config} (its {@code global} section gets the admin socket) and
-     * waits (at most 20 s) until the runtime API answers.
+     * Starts HAProxy with {@code config} (its {@code global} section names the admin socket, {@link
+     * #socketIn}) and waits (at most 20 s) until the runtime API answers.
      */
     public static Haproxy start(Path dir, List<String> config) throws IOException {
+        return start(dir, config, 20);
+    }
+
+    /** As {@link #start(Path, List)}, waiting up to {@code readySeconds} (a map of millions takes a while to load). */
+    public static Haproxy start(Path dir, List<String> config, int readySeconds) throws IOException {
         Files.createDirectories(dir);
         Files.write(dir.resolve("haproxy.cfg"), config);
-        Haproxy h = new Haproxy(dir);
+        Haproxy h = new Haproxy(dir, readySeconds);
         h.start();
         return h;
     }
@@ -46,7 +53,7 @@ public final class Haproxy implements AutoCloseable {
     private void start() throws IOException {
         Files.deleteIfExists(socket());
         daemon = Daemon.start(List.of("haproxy", "-db", "-f", dir.resolve("haproxy.cfg").toString()), dir.resolve("haproxy.out"));
-        if (!Ports.await(20, () -> {
+        if (!Ports.await(readySeconds, () -> {
             try {
                 return cli("show info").contains("Name: HAProxy");
             } catch (IOException e) {
@@ -55,7 +62,7 @@ public final class Haproxy implements AutoCloseable {
         })) {
             String out = daemon.output();
             daemon.stop();
-            throw new IllegalStateException("haproxy did not answer on " + socket() + " within 20 s:\n" + out);
+            throw new IllegalStateException("haproxy did not answer on " + socket() + " within " + readySeconds + " s:\n" + out);
         }
     }
 

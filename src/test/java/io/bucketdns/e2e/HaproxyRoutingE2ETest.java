@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bucketdns.Eventually;
 import io.bucketdns.Service;
+import io.bucketdns.cli.BucketDnsCommand;
 import io.bucketdns.config.ConfigLoader;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.RandomAccessFile;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -279,6 +282,23 @@ class HaproxyRoutingE2ETest {
         assertThat(Files.readString(into.resolve(KEY))).isEqualTo(BODY);
         assertThat(logs.requests("us", us)).isNotEmpty().noneMatch(l -> l.contains("\" 301 "));
         assertThat(logs.requests("eu", us)).isEmpty();
+    }
+
+    @Test
+    @Order(3)
+    void checkSaysTheMapFileAndHaproxysMapAgreeWithTheCatalog() {
+        StringWriter out = new StringWriter();
+        var cl = BucketDnsCommand.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(new StringWriter(), true));
+
+        int exit = cl.execute("check", "--config", config.toString());
+
+        assertThat(exit).as("%s", out).isZero();
+        assertThat(out.toString().lines())
+                .anyMatch(l -> l.startsWith("ok   haproxy map file " + mapFile + ": ") && l.endsWith(" entries, agrees with the catalog"))
+                .anyMatch(l -> l.startsWith("ok   haproxy runtime " + haproxy.socket() + " (HAProxy 2.")
+                        && l.endsWith(" entries, agrees with the catalog"));
     }
 
     @Test
