@@ -154,11 +154,6 @@ public final class HaproxyFeed implements CatalogListener, AutoCloseable {
         return new Status(haproxyEntries, changesPushed.get(), replacements.get(), failures.get(), unmappable, agreedAt, agrees);
     }
 
-    /** The settings it runs with. */
-    public BucketDnsConfig.Haproxy settings() {
-        return settings;
-    }
-
     private void run() {
         while (!closed) {
             try {
