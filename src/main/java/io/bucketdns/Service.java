@@ -13,6 +13,7 @@ import io.bucketdns.config.ConfigLoader;
 import io.bucketdns.dns.Authority;
 import io.bucketdns.dns.QueryObserver;
 import io.bucketdns.dns.Resolver;
+import io.bucketdns.haproxy.HaproxyFeed;
 import io.bucketdns.ops.Logging;
 import io.bucketdns.ops.Metrics;
 import io.bucketdns.ops.OpsServer;
@@ -64,6 +65,8 @@ public final class Service implements AutoCloseable {
     /** Serializes reloads; the service's own lock is taken only to swap, so a catalog's full load does not hold up close(). */
     private final Object reloading = new Object();
     private boolean closed;
+    /** Keeps HAProxy's bucket map current; null when {@code [haproxy]} is off. */
+    private volatile HaproxyFeed haproxy;
 
     private Service(BucketDnsConfig config) {
         this.config = config;
@@ -91,6 +94,7 @@ public final class Service implements AutoCloseable {
         Service s = loadCatalog(config);
         try {
             s.startFrontends(config);
+            s.feedHaproxy(config.haproxy());
         } catch (RuntimeException e) {
             s.close();
             throw e;
@@ -163,6 +167,7 @@ public final class Service implements AutoCloseable {
         }
         // Past this point nothing can fail: swap everything in, then let the old parts go.
         Catalogs old = new Catalogs(catalog, writer, source);
+        BucketDnsConfig previous = config;
         config = next;
         if (fresh != null) {
             catalog = fresh.catalog();
@@ -188,6 +193,10 @@ public final class Service implements AutoCloseable {
             changed.add(0, "catalog " + next.catalog().source().name().toLowerCase(java.util.Locale.ROOT) + " reloaded ("
                     + catalog.current().size() + " buckets)");
         }
+        if (!Objects.equals(previous.haproxy(), next.haproxy())) {
+            feedHaproxy(next.haproxy());
+            changed.add("haproxy map " + (next.haproxy() == null ? "off" : next.haproxy().map()));
+        }
         Logging.configure(next.ops().jsonLogs(), next.debug());
         next.warnings().forEach(w -> LOG.warn("config: {}", w)); // as at start: a reload must not hide them
         String summary = "zones " + next.zones().stream().map(z -> z.name()).toList()
@@ -205,6 +214,28 @@ public final class Service implements AutoCloseable {
         if (fresh != null) {
             fresh.close();
         }
+    }
+
+    /** Replaces the HAProxy map feed by one for {@code settings} (null: none). */
+    private synchronized void feedHaproxy(BucketDnsConfig.Haproxy settings) {
+        HaproxyFeed old = haproxy;
+        if (old != null) {
+            listeners.remove(old);
+            writer.removeListener(old);
+            old.close();
+            haproxy = null;
+        }
+        if (settings != null) {
+            HaproxyFeed feed = HaproxyFeed.create(settings, () -> catalog.isLoaded());
+            addCatalogListener(feed);
+            haproxy = feed.start(catalog.current());
+            LOG.info("haproxy: feeding map {}{}", settings.map(), settings.runtimeSocket() == null ? " (file only)" : "");
+        }
+    }
+
+    /** The HAProxy map feed, or null when it is off. */
+    public HaproxyFeed haproxy() {
+        return haproxy;
     }
 
     private void startFrontends(BucketDnsConfig cfg) {
@@ -273,6 +304,7 @@ public final class Service implements AutoCloseable {
     private Metrics metrics() {
         if (metrics == null) {
             metrics = new Metrics(Version.current(), () -> catalog);
+            metrics.haproxy(() -> haproxy == null ? null : haproxy.status());
         }
         return metrics;
     }
@@ -379,6 +411,9 @@ public final class Service implements AutoCloseable {
             closeQuietly(all.get(i).handle());
         }
         frontends.clear();
+        if (haproxy != null) {
+            haproxy.close();
+        }
         closeQuietly(source);
         writer.close();
     }

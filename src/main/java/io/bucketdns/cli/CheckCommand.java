@@ -6,6 +6,7 @@ import io.bucketdns.catalog.CatalogException;
 import io.bucketdns.config.BucketDnsConfig;
 import io.bucketdns.config.ConfigLoader;
 import io.bucketdns.dns.Zone;
+import io.bucketdns.haproxy.HaproxyCheck;
 import io.bucketdns.rgw.RgwCheck;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Mixin;
 
 /**
  * The doctor: one line per item with its verdict (config, each RGW endpoint, the admin key and
- * caps, each zonegroup's hostnames, the catalog), every item checked even after one failed, so
+ * caps, each zonegroup's hostnames, the catalog, the HAProxy map), every item checked even after one failed, so
  * that one run lists everything to fix. Exit 0 when no item failed, else 2 with one line on
  * stderr. A config that does not parse stops at once (nothing else can be checked without it).
  */
@@ -52,6 +53,7 @@ final class CheckCommand implements Callable<Integer> {
         lines.forEach(out::println);
         out.flush(); // the RGW items are worth reading while a large catalog loads
         String catalog;
+        List<String> haproxy = List.of();
         if (!loadCatalog) {
             catalog = "skip catalog (" + source + "): not loaded, no RGW endpoint passed";
         } else {
@@ -62,12 +64,17 @@ final class CheckCommand implements Callable<Integer> {
                     out.println(shadowed);
                     lines.add(shadowed);
                 }
+                if (cfg.haproxy() != null) {
+                    haproxy = HaproxyCheck.run(cfg.haproxy(), service.catalog().current());
+                }
             } catch (CatalogException e) {
                 catalog = "FAIL catalog (" + source + "): " + e.getMessage();
             }
         }
         out.println(catalog);
         lines.add(catalog);
+        haproxy.forEach(out::println);
+        lines.addAll(haproxy);
 
         List<String> failed = lines.stream().filter(l -> l.startsWith("FAIL")).map(l -> l.substring(5)).toList();
         if (failed.isEmpty()) {

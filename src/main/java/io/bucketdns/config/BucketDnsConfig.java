@@ -27,6 +27,7 @@ import java.util.Set;
  * @param dnsRateLimit response rate limiting of the standalone DNS server over UDP
  * @param ops the operators' settings: metrics and health listener, logs
  * @param warnings things that work but look like mistakes, for the log and {@code check}
+ * @param haproxy the HAProxy map bucketdns keeps current; null when off
  */
 public record BucketDnsConfig(
         Path file,
@@ -40,7 +41,8 @@ public record BucketDnsConfig(
         List<InetSocketAddress> dnsListen,
         RateLimit.Settings dnsRateLimit,
         Ops ops,
-        List<String> warnings) {
+        List<String> warnings,
+        Haproxy haproxy) {
 
     public BucketDnsConfig {
         zones = List.copyOf(zones);
@@ -92,6 +94,17 @@ public record BucketDnsConfig(
      * @param queryLogEvery log one question in this many; 0 for no query log
      */
     public record Ops(InetSocketAddress listen, boolean jsonLogs, long queryLogEvery) {}
+
+    /**
+     * The {@code [haproxy]} section: the bucket map that lets HAProxy route path-style requests.
+     *
+     * @param map the map file (absolute), also the map's name on HAProxy's runtime API
+     * @param runtimeSocket HAProxy's admin socket (a {@link java.net.UnixDomainSocketAddress} or an
+     *     {@link InetSocketAddress}); null to keep only the file current
+     * @param omitZonegroup the zonegroup whose buckets stay out of the map (the proxy's default
+     *     backend serves them); null to list every bucket
+     */
+    public record Haproxy(Path map, java.net.SocketAddress runtimeSocket, String omitZonegroup) {}
 
     /** The AWS signature version of Admin Ops requests ({@code [powerdns] rgw_signature}). */
     public enum Signature {

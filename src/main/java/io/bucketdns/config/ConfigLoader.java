@@ -66,7 +66,8 @@ public final class ConfigLoader {
             "catalog", Set.of("source", "file", "unknown_bucket", "default_zonegroup", "snapshot", "max_staleness",
                     "miss_lookups_per_second", "relist_interval", "log_sweep", "unknown_ttl", "miss_wait"),
             "dns", Set.of("listen", "ns", "a", "aaaa", "records", "rrl_responses_per_second", "rrl_slip", "rrl_exempt"),
-            "ops", Set.of("listen", "log_format", "query_log_sample"));
+            "ops", Set.of("listen", "log_format", "query_log_sample"),
+            "haproxy", Set.of("map", "runtime_socket", "omit_zonegroup"));
     /** Defaults of bucketdns's own keys that are not empty. */
     private static final Map<String, String> OWN_DEFAULTS = Map.of("ops.listen", "127.0.0.1:9780");
     private static final String ZONEGROUP_PREFIX = "zonegroup.";
@@ -173,7 +174,7 @@ public final class ConfigLoader {
                 dnsListen.add(listen);
             }
             return new BucketDnsConfig(file, backend, unixSocket, zones, rgw, debug, catalog, hostnames, dnsListen, rateLimit(),
-                    ops(), warnings);
+                    ops(), warnings, haproxy(catalog, hostnames));
         }
 
         /** {@code [dns] rrl_*}: NSD's defaults (200 a second, slip 2) when unset; a rate of 0 switches it off. */
@@ -193,6 +194,43 @@ public final class ConfigLoader {
                 }
             }
             return new RateLimit.Settings(rate, slip, exempt);
+        }
+
+        private BucketDnsConfig.Haproxy haproxy(BucketDnsConfig.CatalogSettings catalog, Map<String, String> hostnames) {
+            if (!ini.sections().containsKey("haproxy")) {
+                return null;
+            }
+            String m = get("haproxy", "map");
+            if (m.isEmpty()) {
+                throw new ConfigException(file, ini.sectionLine("haproxy"), "[haproxy] needs a map file",
+                        "add map = /etc/haproxy/buckets.map (the path haproxy.cfg names in map(...))");
+            }
+            Path map = besideConfig(m);
+            if (map.getParent() == null || !Files.isDirectory(map.getParent())) {
+                throw error("haproxy", "map", "directory " + map.getParent() + " does not exist",
+                        "create it, or name a file in an existing directory (relative to the config file)");
+            }
+            if (Files.isDirectory(map)) {
+                throw error("haproxy", "map", map + " is a directory", "name a file, e.g. map = /etc/haproxy/buckets.map");
+            }
+            String s = get("haproxy", "runtime_socket");
+            java.net.SocketAddress socket = null;
+            if (s.startsWith("/") || s.startsWith(".")) {
+                Path path = besideConfig(s);
+                if (path.toString().getBytes(StandardCharsets.UTF_8).length > 107) {
+                    throw error("haproxy", "runtime_socket", "the path " + path + " is longer than a unix socket path may be (107 bytes)",
+                            "choose a shorter path, e.g. /run/haproxy/admin.sock");
+                }
+                socket = java.net.UnixDomainSocketAddress.of(path);
+            } else if (!s.isEmpty()) {
+                socket = socketAddress("haproxy", "runtime_socket", s);
+            }
+            String omit = get("haproxy", "omit_zonegroup");
+            if (!omit.isEmpty() && catalog.source() == BucketDnsConfig.Source.FILE && !hostnames.containsKey(omit)) {
+                throw error("haproxy", "omit_zonegroup", "zonegroup '" + omit + "' has no [zonegroup." + omit + "] section",
+                        "name one of " + String.join(", ", hostnames.keySet()));
+            }
+            return new BucketDnsConfig.Haproxy(map, socket, omit.isEmpty() ? null : omit);
         }
 
         private BucketDnsConfig.Ops ops() {

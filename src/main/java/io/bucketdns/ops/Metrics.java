@@ -4,6 +4,7 @@ import io.bucketdns.catalog.LiveCatalog;
 import io.bucketdns.dns.Answer;
 import io.bucketdns.dns.QueryObserver;
 import io.bucketdns.dns.RecordType;
+import io.bucketdns.haproxy.HaproxyFeed;
 import io.bucketdns.rgw.AdminCallObserver;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -128,6 +129,39 @@ public final class Metrics implements QueryObserver, AdminCallObserver {
     @Override
     public void failed(String frontend) {
         responses.labelValues("", frontend, "SERVFAIL", "failure").inc();
+    }
+
+    /**
+     * Adds the HAProxy map feed's metrics; {@code status} gives null while no feed runs (then they
+     * have no sample).
+     */
+    public void haproxy(Supplier<HaproxyFeed.Status> status) {
+        GaugeWithCallback.builder().name("bucketdns_haproxy_map_entries").help("Entries in HAProxy's bucket map, as last counted")
+                .callback(cb -> ifFeeding(status, s -> cb.call(s.entries()))).register(registry);
+        CounterWithCallback.builder().name("bucketdns_haproxy_pushes")
+                .help("Changes pushed to HAProxy's bucket map: entries one by one, or the whole map")
+                .labelNames("kind")
+                .callback(cb -> ifFeeding(status, s -> {
+                    cb.call(s.changesPushed(), "entry");
+                    cb.call(s.replacements(), "whole");
+                })).register(registry);
+        CounterWithCallback.builder().name("bucketdns_haproxy_failures")
+                .help("Failed pushes to HAProxy's runtime API, checks of it and writes of the map file")
+                .callback(cb -> ifFeeding(status, s -> cb.call(s.failures()))).register(registry);
+        GaugeWithCallback.builder().name("bucketdns_haproxy_unmappable_buckets")
+                .help("Buckets left out of HAProxy's map because their names cannot be map keys")
+                .callback(cb -> ifFeeding(status, s -> cb.call(s.unmappable()))).register(registry);
+        GaugeWithCallback.builder().name("bucketdns_haproxy_disagreement_seconds")
+                .help("Seconds since HAProxy's map last held the catalog in force; 0 while it does")
+                .callback(cb -> ifFeeding(status, s -> cb.call(s.agrees() ? 0
+                        : s.agreedAt() == null ? Double.POSITIVE_INFINITY : secondsSince(s.agreedAt())))).register(registry);
+    }
+
+    private static void ifFeeding(Supplier<HaproxyFeed.Status> status, java.util.function.Consumer<HaproxyFeed.Status> action) {
+        HaproxyFeed.Status s = status.get();
+        if (s != null) {
+            action.accept(s);
+        }
     }
 
     /** The registry, for other parts to add their metrics (RGW client latency, for one). */

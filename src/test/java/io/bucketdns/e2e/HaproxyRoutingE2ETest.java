@@ -1,0 +1,380 @@
+package io.bucketdns.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bucketdns.Eventually;
+import io.bucketdns.Service;
+import io.bucketdns.cli.BucketDnsCommand;
+import io.bucketdns.config.ConfigLoader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.RandomAccessFile;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Path-style clients as in production: the RGW lab's eu and us gateways, the shipped HAProxy
+ * config ({@code examples/haproxy/haproxy.cfg}) on a third loopback address fed by bucketdns (rgw
+ * source) with the bucket map, bucketdns authoritative for {@code o.example.com} with the apex A
+ * on the proxy, NSD for the regional names, unbound as the clients' only resolver, and Debian's
+ * awscli and rclone with their default (path-style) settings in their own mount namespace.
+ *
+ * <p>Which gateway served a request is read in the gateways' own access logs, and which backend
+ * HAProxy chose in its log. The contrast, in the same run: the same clients with {@code
+ * o.example.com} pointing straight at the eu gateway fail on the us bucket.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(RgwLab.Extension.class)
+class HaproxyRoutingE2ETest {
+    private static final String PREFIX = "127.0." + RgwLab.labSlot() + ".";
+    private static final String PROXY = PREFIX + "23";
+    private static final String BUCKETDNS = PREFIX + "55";
+    private static final int BUCKETDNS_PORT = 5300;
+    private static final Duration CLIENT_LIMIT = Duration.ofSeconds(120);
+    private static final String KEY = "hello.txt";
+    private static final String BODY = "hello from rgw-lab\n";
+    /**
+     * Path-style requests never ask DNS, so nothing pulls a shard forward: the map learns a change
+     * nobody asked about from the sweep, which this pace brings within 2 s (the README's trade-off).
+     */
+    private static final List<String> FAST_LOG = List.of("log_sweep = 2s");
+
+    private final String suffix = Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
+    /** Bucket to zonegroup, each with a public object {@link #KEY}. */
+    private final Map<String, String> buckets = new LinkedHashMap<>();
+    private String eu;
+    private String us;
+    private RgwLab lab;
+    private Path dir;
+    private Path mapFile;
+    private Path config;
+    private int port;
+    private Service bucketdns;
+    private Haproxy haproxy;
+    private Nsd nsd;
+    private Unbound resolver;
+    private Unbound directResolver;
+    private ClientNamespace clients;
+    private ClientNamespace directClients;
+
+    @BeforeAll
+    void start(RgwLab lab) throws Exception {
+        this.lab = lab;
+        eu = "e2e-hx-eu-" + suffix;
+        us = "e2e-hx-us-" + suffix;
+        buckets.put(eu, "eu");
+        buckets.put(us, "us");
+        buckets.put("us.dotted.hx-" + suffix, "us"); // path style carries dotted names as they are
+        for (Map.Entry<String, String> b : buckets.entrySet()) {
+            lab.mkbucket(b.getKey(), b.getValue());
+            lab.put(b.getKey(), KEY);
+        }
+        port = lab.address("eu").getPort(); // the proxy listens on the gateways' port: o.example.com:PORT
+        dir = Files.createTempDirectory("haproxy-routing-e2e");
+        mapFile = dir.resolve("buckets.map");
+        Files.writeString(mapFile, "");
+
+        List<String> conf = new ArrayList<>(List.of(
+                "[powerdns]",
+                "listen_addr =",
+                "dns_zone = o.example.com",
+                "dns_soa_record = ns1.o.example.com. hostmaster.example.com. 1 7200 3600 1209600 60",
+                "dns_default_ttl = 60"));
+        conf.addAll(lab.rgwSettings());
+        conf.addAll(List.of("[catalog]", "source = rgw"));
+        conf.addAll(FAST_LOG);
+        conf.addAll(List.of(
+                "[dns]",
+                "listen = " + BUCKETDNS + ":" + BUCKETDNS_PORT,
+                "ns = ns1.o.example.com.",
+                "a = " + PROXY,
+                "[haproxy]",
+                "map = " + mapFile,
+                "runtime_socket = " + Haproxy.socketIn(dir.resolve("haproxy"))));
+        config = Files.write(dir.resolve("rgw-pdns.conf"), conf);
+        bucketdns = Service.start(ConfigLoader.load(config));
+        awaitMap(us, "us", Duration.ofSeconds(30)); // HAProxy starts from a current map file
+
+        haproxy = Haproxy.start(dir.resolve("haproxy"), shippedHaproxyConfig());
+
+        Map<String, List<String>> zones = new LinkedHashMap<>();
+        zones.put("o.example.eu", region(lab.address("eu")));
+        zones.put("o.example.us", region(lab.address("us")));
+        zones.put("o.example.com", region(lab.address("eu"))); // only the direct resolver asks NSD for it
+        nsd = Nsd.start(dir.resolve("nsd"), PREFIX + "54", 5354, zones);
+        String nsdAt = nsd.address() + "@" + nsd.port();
+        resolver = Unbound.start(dir.resolve("unbound"), PREFIX + "53", Map.of(
+                "o.example.com", BUCKETDNS + "@" + BUCKETDNS_PORT, "o.example.eu", nsdAt, "o.example.us", nsdAt), null);
+        directResolver = Unbound.start(dir.resolve("unbound-direct"), PREFIX + "56", Map.of(
+                "o.example.com", nsdAt, "o.example.eu", nsdAt, "o.example.us", nsdAt), null);
+        clients = ClientNamespace.create(dir.resolve("clients"), resolver.address());
+        directClients = ClientNamespace.create(dir.resolve("clients-direct"), directResolver.address());
+    }
+
+    /** examples/haproxy/haproxy.cfg as shipped, with this run's addresses, paths and gateways. */
+    private List<String> shippedHaproxyConfig() throws IOException {
+        String eu = lab.endpoint("eu");
+        String us = lab.endpoint("us");
+        List<String> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of("examples/haproxy/haproxy.cfg"))) {
+            lines.add(line
+                    .replace("/run/haproxy/admin.sock", Haproxy.socketIn(dir.resolve("haproxy")).toString())
+                    .replace("/etc/haproxy/buckets.map", mapFile.toString())
+                    .replace("bind 192.0.2.10:80", "bind " + PROXY + ":" + port)
+                    .replace("10.0.1.5:8080", eu).replace("10.0.1.6:8080", eu)
+                    .replace("10.0.2.5:8080", us));
+        }
+        assertThat(lines).as("the example's lines this test adapts").contains("    server us1 " + us + " check")
+                .anyMatch(l -> l.contains("bind " + PROXY)).anyMatch(l -> l.contains("map(" + mapFile + ",eu)"));
+        return lines;
+    }
+
+    /** A regional zone whose every name is the zonegroup's gateway. */
+    private static List<String> region(InetSocketAddress gateway) {
+        String ip = gateway.getAddress().getHostAddress();
+        return List.of("@ 3600 IN SOA ns hostmaster 1 7200 3600 1209600 60", "@ 3600 IN NS ns", "ns 3600 IN A " + ip,
+                "@ 60 IN A " + ip, "* 60 IN A " + ip);
+    }
+
+    @AfterAll
+    void stop() {
+        for (AutoCloseable c : new AutoCloseable[] {clients, directClients, resolver, directResolver, nsd, haproxy, bucketdns}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception e) {
+                // the others still stop
+            }
+        }
+        Scratch.delete(dir);
+    }
+
+    private Map<String, String> awsEnv() throws IOException {
+        Path empty = Files.writeString(dir.resolve("aws-empty"), ""); // default settings: no profile, no s3 options
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("AWS_ACCESS_KEY_ID", lab.env("RGWLAB_S3_ACCESS_KEY"));
+        env.put("AWS_SECRET_ACCESS_KEY", lab.env("RGWLAB_S3_SECRET_KEY"));
+        env.put("AWS_DEFAULT_REGION", "us-east-1");
+        env.put("AWS_CONFIG_FILE", empty.toString());
+        env.put("AWS_SHARED_CREDENTIALS_FILE", empty.toString());
+        env.put("AWS_EC2_METADATA_DISABLED", "true");
+        env.put("AWS_CA_BUNDLE", ""); // a CA bundle set for the test's own environment is no part of the client's
+        env.put("HOME", dir.toString());
+        return env;
+    }
+
+    /** Debian's awscli (not another aws on the PATH), endpoint the global name, nothing else configured. */
+    private ClientNamespace.Result aws(ClientNamespace ns, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/aws", "--endpoint-url", "http://o.example.com:" + port));
+        cmd.addAll(List.of(args));
+        return ns.run(CLIENT_LIMIT, awsEnv(), cmd.toArray(String[]::new));
+    }
+
+    /** rclone with the Ceph provider's defaults (path style), remote "lab:". */
+    private ClientNamespace.Result rclone(ClientNamespace ns, String... args) throws IOException {
+        Map<String, String> env = new LinkedHashMap<>(awsEnv());
+        env.put("RCLONE_CONFIG_LAB_TYPE", "s3");
+        env.put("RCLONE_CONFIG_LAB_PROVIDER", "Ceph");
+        env.put("RCLONE_CONFIG_LAB_ENDPOINT", "http://o.example.com:" + port);
+        env.put("RCLONE_CONFIG_LAB_ACCESS_KEY_ID", lab.env("RGWLAB_S3_ACCESS_KEY"));
+        env.put("RCLONE_CONFIG_LAB_SECRET_ACCESS_KEY", lab.env("RGWLAB_S3_SECRET_KEY"));
+        List<String> cmd = new ArrayList<>(List.of("rclone", "--config", dir.resolve("rclone.conf").toString(), "--low-level-retries", "1",
+                "--retries", "1"));
+        cmd.addAll(List.of(args));
+        return ns.run(CLIENT_LIMIT, env, cmd.toArray(String[]::new));
+    }
+
+    /** What a gateway logged from now on. */
+    private final class GatewayLog {
+        private final Map<String, Long> start = new LinkedHashMap<>();
+
+        GatewayLog() throws IOException {
+            for (String zg : List.of("eu", "us")) {
+                start.put(zg, Files.size(logOf(zg)));
+            }
+        }
+
+        /** Access-log lines of {@code zonegroup}'s gateway since this was made, for requests under {@code /bucket/}. */
+        List<String> requests(String zonegroup, String bucket) throws IOException {
+            try (RandomAccessFile f = new RandomAccessFile(logOf(zonegroup).toFile(), "r")) {
+                f.seek(start.get(zonegroup));
+                byte[] b = new byte[(int) (f.length() - start.get(zonegroup))];
+                f.readFully(b);
+                return new String(b, StandardCharsets.UTF_8).lines()
+                        .filter(l -> l.contains(" beast: ") && (l.contains(" /" + bucket + "/") || l.contains(" /" + bucket + " ")))
+                        .toList();
+            }
+        }
+
+        private Path logOf(String zonegroup) {
+            return Path.of(lab.env("RGWLAB_RUN"), "log", "client.rgw." + zonegroup + ".log");
+        }
+    }
+
+    @Test
+    @Order(1)
+    void theGlobalNameIsTheProxyAndEachBucketACnameToItsRegion() {
+        assertThat(resolver.dig("o.example.com", "A").answer()).singleElement().matches(l -> l.endsWith(" IN A " + PROXY), "the proxy");
+        assertThat(resolver.dig(us + ".o.example.com", "A").answer())
+                .anyMatch(l -> l.contains(" IN CNAME " + us + ".o.example.us."))
+                .anyMatch(l -> l.endsWith(" IN A " + lab.address("us").getAddress().getHostAddress()));
+    }
+
+    @Test
+    @Order(2)
+    void awscliWithDefaultSettingsGetsAndPutsInEveryRegionThroughTheProxyWithoutARedirect() throws Exception {
+        Path upload = Files.writeString(dir.resolve("up.txt"), "uploaded through the proxy\n");
+        GatewayLog logs = new GatewayLog();
+        for (Map.Entry<String, String> b : buckets.entrySet()) {
+            String bucket = b.getKey();
+            ClientNamespace.Result get = aws(clients, "s3", "cp", "s3://" + bucket + "/" + KEY, "-");
+            ClientNamespace.Result put = aws(clients, "s3", "cp", upload.toString(), "s3://" + bucket + "/up.txt");
+
+            assertThat(get.exitCode()).as("get from %s: %s", bucket, get).isZero();
+            assertThat(get.output()).as(bucket).contains(BODY);
+            assertThat(put.exitCode()).as("put into %s: %s", bucket, put).isZero();
+        }
+        for (Map.Entry<String, String> b : buckets.entrySet()) {
+            String bucket = b.getKey();
+            String home = b.getValue();
+            List<String> served = logs.requests(home, bucket);
+            assertThat(served).as("%s's own gateway (%s)", bucket, home)
+                    .anyMatch(l -> l.contains("\"GET /" + bucket + "/" + KEY + " HTTP/1.1\" 200"))
+                    .anyMatch(l -> l.contains("\"PUT /" + bucket + "/up.txt HTTP/1.1\" 200"))
+                    .noneMatch(l -> l.contains("\" 301 "));
+            assertThat(logs.requests(RgwLab.other(home), bucket)).as("the other gateway never saw %s", bucket).isEmpty();
+            assertThat(haproxy.output().lines().filter(l -> l.contains("GET /" + bucket + "/" + KEY)))
+                    .as("HAProxy's log").isNotEmpty().allMatch(l -> l.contains(" rgw_" + home + "/"));
+        }
+    }
+
+    @Test
+    @Order(3)
+    void rcloneWithTheCephProvidersDefaultsListsAndCopiesFromAUsBucket() throws Exception {
+        GatewayLog logs = new GatewayLog();
+        Path into = dir.resolve("rclone-copy");
+
+        ClientNamespace.Result list = rclone(clients, "lsf", "lab:" + us);
+        ClientNamespace.Result copy = rclone(clients, "copy", "lab:" + us + "/" + KEY, into.toString());
+
+        assertThat(list.exitCode()).as("%s", list).isZero();
+        assertThat(list.output().lines()).contains(KEY);
+        assertThat(copy.exitCode()).as("%s", copy).isZero();
+        assertThat(Files.readString(into.resolve(KEY))).isEqualTo(BODY);
+        assertThat(logs.requests("us", us)).isNotEmpty().noneMatch(l -> l.contains("\" 301 "));
+        assertThat(logs.requests("eu", us)).isEmpty();
+    }
+
+    @Test
+    @Order(3)
+    void checkSaysTheMapFileAndHaproxysMapAgreeWithTheCatalog() {
+        StringWriter out = new StringWriter();
+        var cl = BucketDnsCommand.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(new StringWriter(), true));
+
+        int exit = cl.execute("check", "--config", config.toString());
+
+        assertThat(exit).as("%s", out).isZero();
+        assertThat(out.toString().lines())
+                .anyMatch(l -> l.startsWith("ok   haproxy map file " + mapFile + ": ") && l.endsWith(" entries, agrees with the catalog"))
+                .anyMatch(l -> l.startsWith("ok   haproxy runtime " + haproxy.socket() + " (HAProxy 2.")
+                        && l.endsWith(" entries, agrees with the catalog"));
+    }
+
+    @Test
+    @Order(4)
+    void withTheGlobalNameStraightAtTheEuGatewayTheSameClientsFailOnTheUsBucket() throws Exception {
+        GatewayLog logs = new GatewayLog();
+
+        ClientNamespace.Result euGet = aws(directClients, "s3", "cp", "s3://" + eu + "/" + KEY, "-");
+        ClientNamespace.Result usGet = aws(directClients, "s3", "cp", "s3://" + us + "/" + KEY, "-");
+        ClientNamespace.Result usList = rclone(directClients, "lsf", "lab:" + us);
+
+        String euGateway = lab.address("eu").getAddress().getHostAddress();
+        assertThat(directResolver.dig("o.example.com", "A").answer()).singleElement()
+                .matches(l -> l.endsWith(" IN A " + euGateway), "the eu gateway");
+        assertThat(euGet.exitCode()).as("%s", euGet).isZero();
+        assertThat(usGet.exitCode()).as("%s", usGet).isNotZero();
+        assertThat(usList.exitCode()).as("%s", usList).isNotZero();
+        assertThat(logs.requests("eu", us)).as("the eu gateway redirects").anyMatch(l -> l.contains("\" 301 "));
+    }
+
+    @Test
+    @Order(5)
+    void aBucketMadeAtTheUsGatewayIsRoutedWithinTwoSecondsAndLeavesTheMapWithinTen() throws Exception {
+        String fresh = "e2e-hx-new-" + suffix;
+        InetSocketAddress proxy = new InetSocketAddress(PROXY, port);
+
+        lab.mkbucketNow(fresh, "us");
+        long made = System.nanoTime();
+        boolean routed = Eventually.within(Duration.ofSeconds(2), () -> RawHttp.get(proxy, "o.example.com:" + port, "/" + fresh + "/").status() != 301);
+        long tookMs = (System.nanoTime() - made) / 1_000_000;
+
+        assertThat(routed).as("routed by the proxy within 2 s (took %d ms)", tookMs).isTrue();
+        assertThat(RawHttp.get(proxy, "o.example.com:" + port, "/" + fresh + "/").status()).as("anonymous list, at home").isEqualTo(403);
+        lab.rmbucketNow(fresh);
+        assertThat(Eventually.within(Duration.ofSeconds(10), () -> !haproxy.map(mapFile).containsKey(fresh)))
+                .as("gone from HAProxy's map within 10 s").isTrue();
+    }
+
+    @Test
+    @Order(6)
+    void aRestartedHaproxyRoutesAtOnceFromTheMapFile() throws Exception {
+        InetSocketAddress proxy = new InetSocketAddress(PROXY, port);
+
+        haproxy.restart();
+        RawHttp.Reply first = RawHttp.get(proxy, "o.example.com:" + port, "/" + us + "/" + KEY);
+
+        assertThat(first.status()).as("%s", first).isEqualTo(200);
+        assertThat(first.body()).isEqualTo(BODY);
+    }
+
+    @Test
+    @Order(7)
+    void withBucketdnsStoppedHaproxyKeepsRoutingAndARestartedBucketdnsResyncsTheMap() throws Exception {
+        InetSocketAddress proxy = new InetSocketAddress(PROXY, port);
+        String madeWhileDown = "e2e-hx-down-" + suffix;
+
+        bucketdns.close();
+        bucketdns = null;
+        for (Map.Entry<String, String> b : buckets.entrySet()) {
+            RawHttp.Reply r = RawHttp.get(proxy, "o.example.com:" + port, "/" + b.getKey() + "/" + KEY);
+            assertThat(r.status()).as("%s while bucketdns is down: %s", b.getKey(), r).isEqualTo(200);
+        }
+        lab.mkbucket(madeWhileDown, "us");
+        assertThat(haproxy.map(mapFile)).doesNotContainKey(madeWhileDown);
+
+        bucketdns = Service.start(ConfigLoader.load(config));
+
+        awaitMap(madeWhileDown, "us", Duration.ofSeconds(30));
+        assertThat(RawHttp.get(proxy, "o.example.com:" + port, "/" + madeWhileDown + "/").status()).isEqualTo(403);
+        assertThat(haproxy.map(mapFile)).containsEntry(us, "us").containsEntry(eu, "eu");
+    }
+
+    /** Waits until the map file and, once HAProxy runs, its map say {@code bucket zonegroup}. */
+    private void awaitMap(String bucket, String zonegroup, Duration limit) {
+        boolean ok = Eventually.within(limit, () -> Files.readAllLines(mapFile).contains(bucket + " " + zonegroup)
+                && (haproxy == null || zonegroup.equals(haproxy.map(mapFile).get(bucket))));
+        assertThat(ok).as("%s %s in the map within %s", bucket, zonegroup, limit).isTrue();
+    }
+}
