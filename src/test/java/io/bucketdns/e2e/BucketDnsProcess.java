@@ -34,6 +34,8 @@ final class BucketDnsProcess implements AutoCloseable {
         command.addAll(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar", JAR.toString(),
                 "serve", "--config", config.toString()));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        // a test run stopped half-way (a killed Maven) must not leave it asking the lab's gateways
+        Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly, "bucketdns-stop-" + p.pid()));
         return new BucketDnsProcess(p, log);
     }
 
