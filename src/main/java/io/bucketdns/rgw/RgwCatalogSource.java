@@ -471,16 +471,11 @@ public final class RgwCatalogSource implements CatalogSource {
      * it serves only when none of the master's answers); a listing follows its markers on one
      * gateway.
      */
-    private final class SpreadingOps implements AdminOps {
+    private final class SpreadingOps extends ForwardingAdminOps {
         private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-        @Override
-        public ZonegroupMap zonegroupMap() {
-            return api.zonegroupMap();
-        }
 
-        @Override
-        public AdminApi.BucketPage listBuckets(String marker, int maxEntries) {
-            return api.listBuckets(marker, maxEntries);
+        SpreadingOps() {
+            super(api);
         }
 
         @Override
@@ -499,27 +494,6 @@ public final class RgwCatalogSource implements CatalogSource {
             configured.stream().filter(e -> !master.contains(e)).forEach(order::add);
             return api.pinnedTo(order).locate(bucket);
         }
-
-        @Override
-        public AdminApi.MdlogInfo mdlogInfo() {
-            return api.mdlogInfo();
-        }
-
-        @Override
-        public AdminApi.ShardMarker shardMarker(int shard) {
-            return api.shardMarker(shard);
-        }
-
-        @Override
-        public AdminApi.MdlogPage mdlogEntries(int shard, String marker, int maxEntries) {
-            return api.mdlogEntries(shard, marker, maxEntries);
-        }
-
-        @Override
-        public AdminOps pinnedTo(List<String> endpoints) {
-            return api.pinnedTo(endpoints);
-        }
-
     }
 
     private static List<String> hosts(Map<String, Zonegroup> zonegroups) {

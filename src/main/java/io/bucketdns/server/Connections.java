@@ -7,9 +7,11 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The open connections of a server, at most {@code max}. Admitting one more at the bound closes
- * the connection that has waited longest since its last message: a crowd of clients that connect
- * and stall then only ever delays the next client by one close, never locks it out. Shared by
- * every stream listener (DNS over TCP, the HTTP and unix connectors).
+ * the connection that has waited longest since its last message, preferring one that never
+ * completed a message: a crowd of clients that connect and stall then only ever delays the next
+ * client by one close, never locks it out, and never costs a client that is being served (such as
+ * PowerDNS's kept-alive connection, idle between its questions) its connection. Shared by every
+ * stream listener (DNS over TCP, the HTTP and unix connectors).
  *
  * @param <C> the connection's socket or channel, closed on eviction
  */
@@ -26,7 +28,8 @@ public final class Connections<C extends Closeable> {
         if (open.size() >= max) {
             Connection<C> idlest = null;
             for (Connection<C> c : open) {
-                if (idlest == null || c.lastActive - idlest.lastActive < 0) {
+                if (idlest == null || idlest.served && !c.served
+                        || idlest.served == c.served && c.lastActive - idlest.lastActive < 0) {
                     idlest = c;
                 }
             }
@@ -59,6 +62,7 @@ public final class Connections<C extends Closeable> {
     public static final class Connection<C extends Closeable> {
         public final C socket;
         volatile long lastActive = System.nanoTime();
+        volatile boolean served;
 
         Connection(C socket) {
             this.socket = socket;
@@ -67,6 +71,7 @@ public final class Connections<C extends Closeable> {
         /** A whole message arrived: this connection is now the least idle. */
         public void touch() {
             lastActive = System.nanoTime();
+            served = true;
         }
 
         /** Closes the socket; a thread blocked reading or writing it wakes with an exception. */

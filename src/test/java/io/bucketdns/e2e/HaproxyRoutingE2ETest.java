@@ -105,6 +105,7 @@ class HaproxyRoutingE2ETest {
                 "[dns]",
                 "listen = " + BUCKETDNS + ":" + BUCKETDNS_PORT,
                 "ns = ns1.o.example.com.",
+                "records = ns1.o.example.com. 3600 IN A " + BUCKETDNS, // an in-zone name server needs its address
                 "a = " + PROXY,
                 "[haproxy]",
                 "map = " + mapFile,

@@ -191,21 +191,29 @@ class RgwPowerDnsE2ETest {
 
     @Test
     @Order(4)
-    void aDeletedBucketIsNxdomainWithinTwoSeconds() throws Exception {
+    void aDeletedBucketStillAskedForIsNxdomainWithinTenSeconds() throws Exception {
         String bucket = "e2e-pdns-gone-" + suffix;
         lab.mkbucket(bucket, "us");
         // bucketdns must know it first, or "gone" would prove nothing; asked in-process so that PowerDNS caches nothing
-        assertThat(within(Duration.ofSeconds(5), () -> bucketdns.catalog().current().zonegroupOf(bucket) != null)).isTrue();
+        assertThat(within(Duration.ofSeconds(5), () -> askInProcess(bucket) != null)).isTrue();
 
         lab.rmbucketNow(bucket);
         long acked = System.nanoTime();
-        sleepUntil(acked, CHANGE_LIMIT);
+        // clients still asking for it (in-process, so that PowerDNS caches none of the answers) pull its log shard forward
+        assertThat(within(Duration.ofSeconds(10), () -> askInProcess(bucket) == null)).isTrue();
         Dig.Result r = dig(bucket + ".o.example.com");
 
         System.out.printf("e2e: deleted bucket asked through PowerDNS %d ms after RGW deleted it: %s%n", millisSince(acked), r.status());
         assertThat(r.status()).isEqualTo("NXDOMAIN");
         assertThat(r.answer()).isEmpty();
         assertThat(r.authority()).singleElement().asString().startsWith("o.example.com. 60 IN SOA ns1.example.com. hostmaster.example.com.");
+    }
+
+    /** Asks bucketdns itself, as PowerDNS would; the bucket's zonegroup as the catalog has it then, or null. */
+    private String askInProcess(String bucket) {
+        bucketdns.authority().resolve(bucket + ".o.example.com.", io.bucketdns.dns.RecordType.A);
+        io.bucketdns.catalog.Zonegroup z = bucketdns.catalog().current().zonegroupOf(bucket);
+        return z == null ? null : z.name();
     }
 
     @Test

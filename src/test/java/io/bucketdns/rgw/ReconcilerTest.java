@@ -157,13 +157,14 @@ class ReconcilerTest {
     }
 
     /** Fails listing page {@code page} (1-based) {@code times} times, then passes it through. */
-    private static final class FailingPage implements AdminOps {
+    private static final class FailingPage extends ForwardingAdminOps {
         private final MemoryRgw rgw;
         private final int page;
         private int failuresLeft;
         private int pages;
 
         FailingPage(MemoryRgw rgw, int page, int times) {
+            super(rgw);
             this.rgw = rgw;
             this.page = page;
             this.failuresLeft = times;
@@ -178,36 +179,5 @@ class ReconcilerTest {
             pages++;
             return rgw.listBuckets(marker, maxEntries);
         }
-
-        @Override
-        public ZonegroupMap zonegroupMap() {
-            return rgw.zonegroupMap();
-        }
-
-        @Override
-        public java.util.Optional<String> locate(String bucket) {
-            return rgw.locate(bucket);
-        }
-
-        @Override
-        public AdminApi.MdlogInfo mdlogInfo() {
-            return rgw.mdlogInfo();
-        }
-
-        @Override
-        public AdminApi.ShardMarker shardMarker(int shard) {
-            return rgw.shardMarker(shard);
-        }
-
-        @Override
-        public AdminApi.MdlogPage mdlogEntries(int shard, String marker, int maxEntries) {
-            return rgw.mdlogEntries(shard, marker, maxEntries);
-        }
-
-        @Override
-        public AdminOps pinnedTo(java.util.List<String> endpoints) {
-            return this;
-        }
-
     }
 }
