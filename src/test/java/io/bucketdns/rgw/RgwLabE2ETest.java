@@ -37,6 +37,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(RgwLab.Extension.class)
 class RgwLabE2ETest {
     private static final Duration CHANGE_LIMIT = Duration.ofSeconds(2);
+    private static final Duration DELETE_LIMIT = Duration.ofSeconds(10);
 
     private final String suffix = Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
     private final String euBucket = "e2e-eu-" + suffix;
@@ -99,17 +100,18 @@ class RgwLabE2ETest {
 
     @Test
     @Order(3)
-    void aDeletedBucketIsGoneWithinTwoSeconds() throws Exception {
+    void aDeletedBucketStillAskedForIsGoneWithinTenSeconds() throws Exception {
         long start = System.nanoTime();
         lab.rmbucketNow(usBucket);
         long acked = System.nanoTime(); // as above: from RGW's answer
 
         // asked for as clients do: a question for a known bucket pulls its log shard forward
-        boolean gone = RgwCatalogSourceTest.within(CHANGE_LIMIT, () -> !(usBucket + ".o.example.us.").equals(cname(service, usBucket)));
+        // (its shard is read at once unless it was read in the last 5 s: then at most 5 s later)
+        boolean gone = RgwCatalogSourceTest.within(DELETE_LIMIT, () -> !(usBucket + ".o.example.us.").equals(cname(service, usBucket)));
 
         System.out.printf("e2e: deleted bucket gone %d ms after RGW deleted it (rgw-lab rmbucket: %d ms)%n",
                 (System.nanoTime() - acked) / 1_000_000, (acked - start) / 1_000_000);
-        assertThat(gone).as("gone within %s", CHANGE_LIMIT).isTrue();
+        assertThat(gone).as("gone within %s", DELETE_LIMIT).isTrue();
         // unknown buckets go to the master zonegroup, where they can be created
         assertThat(cname(service, usBucket)).isEqualTo(usBucket + ".o.example.eu.");
     }
