@@ -20,10 +20,4 @@ public record CatalogChange(Catalog before, Catalog after, Map<String, String> b
         // a null value (removed) rules out Map.copyOf
         buckets = Collections.unmodifiableMap(new HashMap<>(buckets));
     }
-
-    /** True when the zonegroups (their names, hostnames or the default) differ between the two snapshots. */
-    public boolean zonegroupsChanged() {
-        return !before.zonegroups().equals(after.zonegroups())
-                || !java.util.Objects.equals(before.defaultZonegroup(), after.defaultZonegroup());
-    }
 }
