@@ -10,6 +10,7 @@ import io.bucketdns.dns.Resolver;
 import io.bucketdns.dns.Zone;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
@@ -66,8 +67,8 @@ public final class LiveAuthority implements Authority {
         Answer a = s.resolver().resolve(s.catalog().current(), qname, qtype);
         if (a.outcome().isMiss()) {
             s.misses().onMiss(a.bucket());
-        } else if (a.outcome() == Answer.Outcome.BUCKET) {
-            s.misses().onKnown(a.bucket());
+        } else {
+            reportKnown(s, a);
         }
         return a;
     }
@@ -77,12 +78,14 @@ public final class LiveAuthority implements Authority {
         State s = state;
         Answer a = s.resolver().resolve(s.catalog().current(), qname, qtype);
         if (!a.outcome().isMiss()) {
+            reportKnown(s, a);
             return a;
         }
-        CompletableFuture<?> lookUp = s.misses().onMiss(a.bucket()).toCompletableFuture();
-        if (lookUp == MissListener.NOT_LOOKED_UP) {
-            return a;
+        CompletionStage<?> stage = s.misses().onMiss(a.bucket());
+        if (stage == MissListener.NOT_LOOKED_UP) {
+            return a; // compared before toCompletableFuture(), which copies it: a refused flood must not resolve twice
         }
+        CompletableFuture<?> lookUp = stage.toCompletableFuture();
         if (lookUp.isDone()) {
             return again(qname, qtype);
         }
@@ -90,6 +93,16 @@ public final class LiveAuthority implements Authority {
         // off the thread that completed the look-up (the catalog writer): sending may block
         lookUp.whenCompleteAsync((x, e) -> to.accept(again(qname, qtype)), LATER);
         return null;
+    }
+
+    /**
+     * Tells the source a known bucket was asked for, so a deletion clients still ask about is
+     * looked for soon (the rgw source reads that bucket's metadata-log shard early).
+     */
+    private static void reportKnown(State s, Answer a) {
+        if (a.outcome() == Answer.Outcome.BUCKET) {
+            s.misses().onKnown(a.bucket());
+        }
     }
 
     /** The answer from the catalog in force now, without reporting a miss again. */

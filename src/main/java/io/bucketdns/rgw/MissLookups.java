@@ -66,15 +66,15 @@ final class MissLookups implements MissListener {
             if (missing.getIfPresent(bucket) != null || catalog.current().zonegroupOf(bucket) != null) {
                 return NOT_LOOKED_UP;
             }
+            // the permit first: under a flood nearly every name is refused, and a refusal should cost
+            // no more than that (a permit taken by a name another asker just started is simply lost)
+            if (!rate.tryAcquire()) {
+                catalog.health().missLookupRefused();
+                return NOT_LOOKED_UP;
+            }
             CompletableFuture<Void> mine = new CompletableFuture<>();
             shared = inFlight.putIfAbsent(bucket, mine);
             if (shared == null) {
-                if (!rate.tryAcquire()) {
-                    inFlight.remove(bucket, mine);
-                    mine.complete(null);
-                    catalog.health().missLookupRefused();
-                    return NOT_LOOKED_UP;
-                }
                 catalog.health().missLookup();
                 Thread.ofVirtual().name("rgw-miss-lookup").start(() -> lookUp(bucket, mine));
                 shared = mine;
