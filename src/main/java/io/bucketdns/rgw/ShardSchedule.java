@@ -130,7 +130,11 @@ final class ShardSchedule {
         }
         if (read.contains(cursor)) {
             cursor = (cursor + 1) % shards;
-            nextSweep = now + tickNanos;
+            // from the tick it was due at, not from the wake-up that came after it: else every
+            // shard's read slips by up to a wake-up and a sweep takes longer than log_sweep says;
+            // a sweep a whole tick behind (RGW was down) starts afresh rather than rushing to catch up
+            boolean behind = nextSweep == Long.MIN_VALUE || now - nextSweep >= tickNanos;
+            nextSweep = behind ? now + tickNanos : nextSweep + tickNanos;
         }
     }
 

@@ -27,6 +27,27 @@ class ShardScheduleTest {
     }
 
     @Test
+    void aSweepTakesLogSweepAlthoughWakeUpsDoNotFallOnTicks() {
+        ShardSchedule forty = new ShardSchedule(64, Duration.ofSeconds(40), Duration.ofSeconds(10), Duration.ofSeconds(5));
+        long wake = forty.wake().toNanos();
+        int reads = 0;
+        for (long t = 0; t < 400 * S; t += wake) { // ten sweeps of 40 s, a tick (625 ms) not a multiple of the wake-up
+            List<Integer> due = forty.due(t);
+            forty.read(due, Set.of(), t);
+            reads += due.size();
+        }
+        assertThat(reads).isEqualTo(640);
+    }
+
+    @Test
+    void aSweepFarBehindStartsAfreshInsteadOfRushing() {
+        schedule.read(schedule.due(0), Set.of(), 0);
+        schedule.read(schedule.due(10 * S), Set.of(), 10 * S); // RGW was down for ten ticks
+        assertThat(schedule.due(10 * S + S / 2)).isEmpty();
+        assertThat(schedule.due(11 * S)).containsExactly(2);
+    }
+
+    @Test
     void aShardWithEntriesIsReadEveryTwoSecondsForAWhile() {
         schedule.read(schedule.due(0), Set.of(0), 0);
         assertThat(schedule.due(S)).containsExactly(1);
