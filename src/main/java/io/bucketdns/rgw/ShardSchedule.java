@@ -35,6 +35,8 @@ final class ShardSchedule {
     static final int MAX_EXTRA_PER_TICK = 8;
     static final Duration WAKE = Duration.ofMillis(250);
     static final Duration HOT_EVERY = Duration.ofSeconds(2);
+    /** Sweep shards read at one wake-up at most, to keep pace when ticks come faster than wake-ups. */
+    static final int MAX_SWEEP_PER_WAKE = 4;
 
     private final int shards;
     private final long tickNanos;
@@ -47,6 +49,8 @@ final class ShardSchedule {
     private volatile boolean all;
     private int cursor;
     private long nextSweep = Long.MIN_VALUE;
+    /** How many shards from the cursor on the last {@link #due} gave are the sweep's. */
+    private int sweepDue;
 
     ShardSchedule(int shards, Duration sweep, Duration hotFor, Duration fresh) {
         if (shards <= 0) {
@@ -93,12 +97,19 @@ final class ShardSchedule {
 
     /** The shards to read now, in order. */
     List<Integer> due(long now) {
+        sweepDue = 0;
         if (all) {
             return MetadataLogFollower.shards(shards);
         }
         Set<Integer> out = new LinkedHashSet<>();
         if (nextSweep == Long.MIN_VALUE || now - nextSweep >= 0) {
-            out.add(cursor);
+            // a tick shorter than the time between wake-ups (a short log_sweep) takes the ticks
+            // missed since along, so the sweep keeps its pace; far behind, it starts afresh instead
+            long missed = nextSweep == Long.MIN_VALUE ? 0 : (now - nextSweep) / tickNanos;
+            sweepDue = missed < MAX_SWEEP_PER_WAKE ? 1 + (int) missed : 1;
+            for (int i = 0; i < sweepDue; i++) {
+                out.add((cursor + i) % shards);
+            }
         }
         // nearly always empty: an iterator over the empty map four times a second kept C2
         // deoptimizing it (profile_predicate) on an idle instance
@@ -132,14 +143,15 @@ final class ShardSchedule {
         if (read.size() == shards) {
             all = false;
         }
-        if (read.contains(cursor)) {
+        for (int i = 0; i < sweepDue && read.contains(cursor); i++) {
             cursor = (cursor + 1) % shards;
             // from the tick it was due at, not from the wake-up that came after it: else every
             // shard's read slips by up to a wake-up and a sweep takes longer than log_sweep says;
-            // a sweep a whole tick behind (RGW was down) starts afresh rather than rushing to catch up
-            boolean behind = nextSweep == Long.MIN_VALUE || now - nextSweep >= tickNanos;
+            // a sweep far behind (RGW was down) starts afresh rather than rushing to catch up
+            boolean behind = nextSweep == Long.MIN_VALUE || now - nextSweep >= MAX_SWEEP_PER_WAKE * tickNanos;
             nextSweep = behind ? now + tickNanos : nextSweep + tickNanos;
         }
+        sweepDue = 0;
     }
 
     /** The longest any shard has gone unread; {@code null} while some shard was never read. */

@@ -40,6 +40,19 @@ class ShardScheduleTest {
     }
 
     @Test
+    void aShortSweepKeepsItsPaceWhenWakeUpsComeLaterThanItsTicks() {
+        ShardSchedule two = new ShardSchedule(64, Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(5));
+        long between = 40_000_000L; // a 31 ms tick; each wake-up comes after the last round's reads, 40 ms apart
+        int reads = 0;
+        for (long t = 0; t < 20 * S; t += between) { // ten sweeps of 2 s
+            List<Integer> due = two.due(t);
+            two.read(due, Set.of(), t);
+            reads += due.size();
+        }
+        assertThat(reads).isBetween(639, 641);
+    }
+
+    @Test
     void aSweepFarBehindStartsAfreshInsteadOfRushing() {
         schedule.read(schedule.due(0), Set.of(), 0);
         schedule.read(schedule.due(10 * S), Set.of(), 10 * S); // RGW was down for ten ticks
