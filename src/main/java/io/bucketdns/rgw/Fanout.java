@@ -21,6 +21,13 @@ final class Fanout {
      * @throws RgwException when interrupted
      */
     static <T, R> List<R> map(List<T> items, int inFlight, Function<? super T, ? extends R> f) {
+        if (items.size() == 1 || inFlight == 1) {
+            // the idle follower's case (one shard a tick): a thread to start and join per request
+            // costs more than the request's own work here
+            List<R> out = new ArrayList<>(items.size());
+            items.forEach(item -> out.add(f.apply(item)));
+            return out;
+        }
         Object[] results = new Object[items.size()];
         AtomicInteger next = new AtomicInteger();
         AtomicReference<RuntimeException> failure = new AtomicReference<>();

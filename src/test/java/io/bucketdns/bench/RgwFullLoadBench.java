@@ -28,8 +28,6 @@ public final class RgwFullLoadBench {
     private RgwFullLoadBench() {}
 
     public static void main(String[] args) throws Exception {
-        // as AdminHttp does, before this class's own HttpClient makes java.net.http read it
-        System.setProperty("jdk.httpclient.allowRestrictedHeaders", "connection");
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
         createBuckets(n);
         BucketDnsConfig config = ConfigLoader.parse(Path.of("bench.conf"), List.of(

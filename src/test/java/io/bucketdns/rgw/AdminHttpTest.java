@@ -66,6 +66,73 @@ class AdminHttpTest {
     }
 
     @Test
+    void eachRequestHasItsOwnConnectionAndNamesBucketdns() throws Exception {
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
+        s.createContext("/admin/", x -> {
+            seen.add(x.getRequestHeaders().getFirst("Connection") + " " + x.getRequestHeaders().getFirst("User-Agent"));
+            x.sendResponseHeaders(200, 2);
+            x.getResponseBody().write("{}".getBytes());
+            x.close();
+        });
+        s.start();
+        servers.add(s);
+        try (AdminHttp http = new AdminHttp(List.of("http://127.0.0.1:" + s.getAddress().getPort()), "admin",
+                new SigV4Signer("a", "s", "us-east-1", "s3"), TIMING)) {
+            http.get("log", Map.of("type", "metadata"));
+        }
+
+        assertThat(seen).singleElement().asString().matches("close bucketdns/\\S+");
+    }
+
+    @Test
+    void aGatewayThatTricklesItsAnswerTimesOutAndTheNextOneAnswers() throws Exception {
+        try (java.net.ServerSocket slow = new java.net.ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress())) {
+            Thread trickle = Thread.ofVirtual().start(() -> {
+                try (java.net.Socket c = slow.accept()) {
+                    var out = c.getOutputStream();
+                    out.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".getBytes());
+                    for (int i = 0; i < 100; i++) { // a byte every 100 ms: each read is quick, the whole never ends
+                        out.write("1\r\n[\r\n".getBytes());
+                        out.flush();
+                        Thread.sleep(100);
+                    }
+                } catch (Exception e) {
+                    // the client gave up and closed: what this test waits for
+                }
+            });
+            String good = serve(200, "[]", new AtomicInteger());
+            try (AdminHttp http = new AdminHttp(List.of("http://127.0.0.1:" + slow.getLocalPort(), good), "admin",
+                    new SigV4Signer("a", "s", "us-east-1", "s3"), TIMING)) {
+                long start = System.nanoTime();
+                AdminHttp.Reply r = http.get("log", Map.of("type", "metadata"));
+
+                assertThat(r.endpoint()).isEqualTo(good);
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(900), Duration.ofSeconds(5));
+            }
+            trickle.join(Duration.ofSeconds(15));
+        }
+    }
+
+    @Test
+    void closeEndsARequestWaitingForAnAnswer() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress())) {
+            AdminHttp.Timing patient = new AdminHttp.Timing(Duration.ofSeconds(1), Duration.ofSeconds(60), 1, Duration.ofMillis(100),
+                    Duration.ofSeconds(5));
+            AdminHttp http = new AdminHttp(List.of("http://127.0.0.1:" + silent.getLocalPort()), "admin",
+                    new SigV4Signer("a", "s", "us-east-1", "s3"), patient);
+            java.util.concurrent.CompletableFuture<AdminHttp.Reply> request =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> http.get("log", Map.of()), r -> new Thread(r).start());
+            try (java.net.Socket accepted = silent.accept()) { // the request is sent and waits for an answer
+                http.close();
+
+                assertThat(request).failsWithin(Duration.ofSeconds(5)).withThrowableThat().havingRootCause()
+                        .isInstanceOf(java.net.SocketException.class);
+            }
+        }
+    }
+
+    @Test
     void queryValuesAreEncodedAsS3Does() {
         Map<String, String> q = new java.util.LinkedHashMap<>();
         q.put("key", "bucket:id.1");
