@@ -186,9 +186,6 @@ final class AdminHttp implements AutoCloseable {
         HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
         open.add(c);
         try {
-            if (closed) {
-                throw new IOException("closed");
-            }
             if (c instanceof HttpsURLConnection https) {
                 https.setSSLSocketFactory(tlsSockets);
                 if (!tls.verify()) {
@@ -202,6 +199,10 @@ final class AdminHttp implements AutoCloseable {
             c.setRequestProperty("Connection", "close");
             c.setRequestProperty("User-Agent", USER_AGENT);
             signer.sign(uri, Instant.now()).forEach(c::setRequestProperty);
+            c.connect();
+            if (closed) { // close() came while connecting, when disconnect() has no socket to close yet
+                throw new IOException("closed");
+            }
             int status = c.getResponseCode();
             if (status < 0) {
                 throw new IOException("not an HTTP response");
