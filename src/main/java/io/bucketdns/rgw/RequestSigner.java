@@ -25,7 +25,7 @@ interface RequestSigner {
     }
 
     /**
-     * The Host header value for {@code uri} as java.net.http sends it: the port only when it is
+     * The Host header value for {@code uri} as the JDK's HTTP clients send it: the port only when it is
      * not the scheme's default.
      */
     static String host(URI uri) {

@@ -3,9 +3,18 @@ package io.bucketdns.rgw;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
+import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 /** Signatures checked against the examples AWS publishes, computed independently of this code. */
 class SignerTest {
@@ -34,6 +43,58 @@ class SignerTest {
         Map<String, String> h = v4.sign(URI.create("https://examplebucket.s3.amazonaws.com/?lifecycle"), Instant.parse("2013-05-24T00:00:00Z"));
 
         assertThat(h.get("Authorization")).endsWith("Signature=fea454ca298b7da1c68078a5d1bdbfbbe0d65c699e0f91ac7a200a0136783543");
+    }
+
+    /**
+     * Every kind of admin request, with the markers and keys RGW hands out, signed as the AWS
+     * SDK's signer signs it: the reference this signer replaced on the request path.
+     */
+    @Test
+    void sigV4SignsAdminRequestsAsTheAwsSdkDoes() {
+        AwsV4HttpSigner sdk = AwsV4HttpSigner.create();
+        AwsCredentialsIdentity identity = AwsCredentialsIdentity.create(AWS_EXAMPLE_KEY, AWS_EXAMPLE_SECRET);
+        List<Map<String, String>> queries = List.of(
+                query("type", "metadata", "id", "17", "marker", "1_1764633600.123456_1234.1", "max-entries", "1000"),
+                query("key", "bucket.instance:foo:5f0c2a1b-7d1e-4f3a-9f3e-2b1d3c4e5f60.4137.1"),
+                query("key", "bucket:foo"),
+                query("type", "metadata", "info", null),
+                query("marker", "a/b+c= %~*", "max-entries", "1000"),
+                query());
+        Instant at = Instant.parse("2026-12-02T03:04:05Z");
+        for (String resource : List.of("log", "metadata/bucket", "metadata/bucket.instance", "realm/period")) {
+            for (Map<String, String> q : queries) {
+                URI uri = URI.create("http://127.0.0.11:8000/admin/" + resource + AdminHttp.queryString(q));
+                SdkHttpRequest request = SdkHttpRequest.builder().method(SdkHttpMethod.GET).uri(uri)
+                        .putHeader("Host", RequestSigner.host(uri)).build();
+                SignedRequest signed = sdk.sign(r -> r.identity(identity).request(request)
+                        .putProperty(AwsV4HttpSigner.REGION_NAME, SigV4Signer.REGION)
+                        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "s3")
+                        .putProperty(AwsV4HttpSigner.DOUBLE_URL_ENCODE, false)
+                        .putProperty(AwsV4HttpSigner.NORMALIZE_PATH, false)
+                        .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(at, ZoneOffset.UTC)));
+
+                assertThat(v4.sign(uri, at)).as(uri.toString())
+                        .containsEntry("Authorization", signed.request().firstMatchingHeader("Authorization").orElseThrow())
+                        .containsEntry("X-Amz-Date", signed.request().firstMatchingHeader("X-Amz-Date").orElseThrow());
+            }
+        }
+    }
+
+    @Test
+    void sigV4DerivesANewKeyWhenTheDayChanges() {
+        URI uri = URI.create("https://examplebucket.s3.amazonaws.com/?max-keys=2&prefix=J");
+        v4.sign(uri, Instant.parse("2013-05-23T23:59:59Z"));
+
+        assertThat(v4.sign(uri, Instant.parse("2013-05-24T00:00:00Z")).get("Authorization"))
+                .endsWith("Signature=34b48302e7b5fa45bde8084f4b7868a86f0a534bc59db6670ed5711ef69dc6f7");
+    }
+
+    private static Map<String, String> query(String... kv) {
+        Map<String, String> q = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            q.put(kv[i], kv[i + 1]);
+        }
+        return q;
     }
 
     /** S3 developer guide, REST authentication (Signature Version 2), "Object GET" example. */
