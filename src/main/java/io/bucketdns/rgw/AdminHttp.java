@@ -211,9 +211,11 @@ final class AdminHttp implements AutoCloseable {
             observer.called(endpoint, status / 100 + "xx", System.nanoTime() - start);
             LOG.debug("rgw GET {}{} -> {}", endpoint, target, status);
             return new Reply(status, body, endpoint);
-        } catch (IOException e) {
-            observer.called(endpoint, e instanceof SocketTimeoutException ? "timeout" : "error", System.nanoTime() - start);
-            if (closed) {
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof IOException) {
+                observer.called(endpoint, e instanceof SocketTimeoutException ? "timeout" : "error", System.nanoTime() - start);
+            }
+            if (closed) { // disconnect() from close()'s thread breaks a request with an IOException or, inside the JDK, an NPE
                 throw new RgwException("GET " + target + ": closed", 0, "", e);
             }
             throw e;
