@@ -1,17 +1,16 @@
 package io.bucketdns.rgw;
 
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
+import java.util.TreeMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -74,34 +73,22 @@ final class SigV4Signer implements RequestSigner {
     }
 
     /**
-     * The query's parameters sorted by name, then value, each S3-encoded ({@link AdminHttp#encode})
-     * whatever encoding they came in; a parameter without a value is signed as {@code name=}.
+     * The query's parameters sorted by name, as {@link AdminHttp#queryString} encoded them from a
+     * map (S3's encoding, which the canonical query asks for; each name once); a parameter without
+     * a value is signed as {@code name=}.
      */
     static String canonicalQuery(String rawQuery) {
         if (rawQuery == null || rawQuery.isEmpty()) {
             return "";
         }
-        List<String[]> params = new ArrayList<>();
-        for (String p : rawQuery.split("&")) {
-            if (p.isEmpty()) {
-                continue;
-            }
-            int eq = p.indexOf('=');
-            String name = eq < 0 ? p : p.substring(0, eq);
-            String value = eq < 0 ? "" : p.substring(eq + 1);
-            params.add(new String[] {AdminHttp.encode(decode(name)), AdminHttp.encode(decode(value))});
+        Map<String, String> byName = new TreeMap<>();
+        for (String param : rawQuery.split("&")) {
+            int eq = param.indexOf('=');
+            byName.put(eq < 0 ? param : param.substring(0, eq), eq < 0 ? "" : param.substring(eq + 1));
         }
-        params.sort((a, b) -> a[0].equals(b[0]) ? a[1].compareTo(b[1]) : a[0].compareTo(b[0]));
-        StringBuilder b = new StringBuilder();
-        for (String[] p : params) {
-            b.append(b.isEmpty() ? "" : "&").append(p[0]).append('=').append(p[1]);
-        }
-        return b.toString();
-    }
-
-    /** Percent-decoding only: a {@code +} in a query is a plus sign to S3, not a space. */
-    private static String decode(String s) {
-        return s.indexOf('%') < 0 ? s : URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+        StringJoiner out = new StringJoiner("&");
+        byName.forEach((name, value) -> out.add(name + "=" + value));
+        return out.toString();
     }
 
     private Mac macOf(String day) {
