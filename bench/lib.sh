@@ -10,6 +10,23 @@ lab_slot_env() {
   export RGWLAB_RUN RGWLAB_EU_ADDR=127.0.$SLOT.21:8000 RGWLAB_US_ADDR=127.0.$SLOT.22:8000 RGWLAB_MON_ADDR=127.0.0.1:$((3390 + SLOT))
 }
 
+# lab_start LOG: a fresh lab for this slot (one left by an earlier run is stopped first), its
+# variables (RGWLAB_*_URL, the keys) set in this shell; the lab's output goes to LOG, shown when
+# it fails. Call lab_slot_env first.
+lab_start() {
+  bash "$ROOT/scripts/rgw-lab" stop >/dev/null 2>&1 || true
+  bash "$ROOT/scripts/rgw-lab" start >"$1" 2>&1 || { cat "$1" >&2; return 1; }
+  eval "$(bash "$ROOT/scripts/rgw-lab" env)"
+}
+
+# test_classpath: compiles the tests and prints the classpath that runs them (the benchmarks
+# under src/test), relative to ROOT.
+test_classpath() {
+  (cd "$ROOT" && mvn -q -B -DskipTests -DskipE2E test-compile dependency:build-classpath \
+    -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >&2)
+  echo "target/test-classes:target/classes:$(cat "$ROOT/target/bench.classpath")"
+}
+
 # A TCP and UDP port nothing listens on now, on 127.0.0.1.
 free_port() {
   local p

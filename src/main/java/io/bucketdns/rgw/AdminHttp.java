@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Requests block the calling thread ({@link HttpURLConnection}): the follower sends one or two
  * a second for as long as it runs, and java.net.http's selector thread, worker pool and
- * asynchronous stages cost about 6.6 ms of CPU per such request against 2.5 ms here, which was
- * most of an idle instance's CPU.
+ * asynchronous stages cost 8.1 ms of CPU per such signed request against 3.7 ms here
+ * ({@code bench/idle-pace}), which was most of an idle instance's CPU.
  *
  * <p>Thread-safe.
  */

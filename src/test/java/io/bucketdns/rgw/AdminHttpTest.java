@@ -4,16 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class AdminHttpTest {
+    private static final SigV4Signer SIGNER = new SigV4Signer("a", "s", "us-east-1", "s3");
     private static final AdminHttp.Timing TIMING =
             new AdminHttp.Timing(Duration.ofSeconds(1), Duration.ofSeconds(1), 3, Duration.ofMillis(100), Duration.ofSeconds(5));
     private final List<HttpServer> servers = new ArrayList<>();
@@ -28,7 +38,7 @@ class AdminHttpTest {
         AtomicInteger failing = new AtomicInteger();
         String bad = serve(503, "{}", failing);
         String good = serve(200, "[\"foo\"]", new AtomicInteger());
-        try (AdminHttp http = new AdminHttp(List.of(bad, good), "admin", new SigV4Signer("a", "s", "us-east-1", "s3"), TIMING)) {
+        try (AdminHttp http = new AdminHttp(List.of(bad, good), "admin", SIGNER, TIMING)) {
             AdminHttp.Reply first = http.get("metadata/bucket", Map.of());
             AdminHttp.Reply second = http.get("metadata/bucket", Map.of());
 
@@ -44,7 +54,7 @@ class AdminHttpTest {
         String notFound = serve(404, "{\"Code\":\"NoSuchKey\"}", new AtomicInteger());
         AtomicInteger other = new AtomicInteger();
         String good = serve(200, "{}", other);
-        try (AdminHttp http = new AdminHttp(List.of(notFound, good), "admin", new SigV4Signer("a", "s", "us-east-1", "s3"), TIMING)) {
+        try (AdminHttp http = new AdminHttp(List.of(notFound, good), "admin", SIGNER, TIMING)) {
             assertThat(http.get("metadata/bucket", Map.of("key", "x")).status()).isEqualTo(404);
             assertThat(other.get()).isZero();
         }
@@ -52,8 +62,7 @@ class AdminHttpTest {
 
     @Test
     void whenNoEndpointAnswersItGivesUpAfterBoundedRetries() {
-        AdminHttp http = new AdminHttp(List.of(RgwCatalogSourceTest.DEAD, "http://127.0.0.1:2"), "admin",
-                new SigV4Signer("a", "s", "us-east-1", "s3"), TIMING);
+        AdminHttp http = new AdminHttp(List.of(RgwCatalogSourceTest.DEAD, "http://127.0.0.1:2"), "admin", SIGNER, TIMING);
         long start = System.nanoTime();
 
         assertThatThrownBy(() -> http.get("log", Map.of("type", "metadata")))
@@ -67,7 +76,7 @@ class AdminHttpTest {
 
     @Test
     void eachRequestHasItsOwnConnectionAndNamesBucketdns() throws Exception {
-        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> seen = new CopyOnWriteArrayList<>();
         HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
         s.createContext("/admin/", x -> {
             seen.add(x.getRequestHeaders().getFirst("Connection") + " " + x.getRequestHeaders().getFirst("User-Agent"));
@@ -77,8 +86,7 @@ class AdminHttpTest {
         });
         s.start();
         servers.add(s);
-        try (AdminHttp http = new AdminHttp(List.of("http://127.0.0.1:" + s.getAddress().getPort()), "admin",
-                new SigV4Signer("a", "s", "us-east-1", "s3"), TIMING)) {
+        try (AdminHttp http = new AdminHttp(List.of("http://127.0.0.1:" + s.getAddress().getPort()), "admin", SIGNER, TIMING)) {
             http.get("log", Map.of("type", "metadata"));
         }
 
@@ -87,9 +95,9 @@ class AdminHttpTest {
 
     @Test
     void aGatewayThatTricklesItsAnswerTimesOutAndTheNextOneAnswers() throws Exception {
-        try (java.net.ServerSocket slow = new java.net.ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket slow = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
             Thread trickle = Thread.ofVirtual().start(() -> {
-                try (java.net.Socket c = slow.accept()) {
+                try (Socket c = slow.accept()) {
                     var out = c.getOutputStream();
                     out.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".getBytes());
                     for (int i = 0; i < 100; i++) { // a byte every 100 ms: each read is quick, the whole never ends
@@ -102,8 +110,7 @@ class AdminHttpTest {
                 }
             });
             String good = serve(200, "[]", new AtomicInteger());
-            try (AdminHttp http = new AdminHttp(List.of("http://127.0.0.1:" + slow.getLocalPort(), good), "admin",
-                    new SigV4Signer("a", "s", "us-east-1", "s3"), TIMING)) {
+            try (AdminHttp http = new AdminHttp(List.of("http://127.0.0.1:" + slow.getLocalPort(), good), "admin", SIGNER, TIMING)) {
                 long start = System.nanoTime();
                 AdminHttp.Reply r = http.get("log", Map.of("type", "metadata"));
 
@@ -116,15 +123,14 @@ class AdminHttpTest {
 
     @Test
     void closeEndsARequestWaitingForAnAnswer() throws Exception {
-        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket silent = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
             AdminHttp.Timing patient = new AdminHttp.Timing(Duration.ofSeconds(1), Duration.ofSeconds(60), 1, Duration.ofMillis(100),
                     Duration.ofSeconds(5));
-            AdminHttp http = new AdminHttp(List.of("http://127.0.0.1:" + silent.getLocalPort()), "admin",
-                    new SigV4Signer("a", "s", "us-east-1", "s3"), patient);
-            java.util.concurrent.CompletableFuture<AdminHttp.Reply> request =
-                    java.util.concurrent.CompletableFuture.supplyAsync(() -> http.get("log", Map.of()), r -> new Thread(r).start());
-            try (java.net.Socket accepted = silent.accept()) {
-                var in = new java.io.BufferedReader(new java.io.InputStreamReader(accepted.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII));
+            AdminHttp http = new AdminHttp(List.of("http://127.0.0.1:" + silent.getLocalPort()), "admin", SIGNER, patient);
+            CompletableFuture<AdminHttp.Reply> request =
+                    CompletableFuture.supplyAsync(() -> http.get("log", Map.of()), r -> new Thread(r).start());
+            try (Socket accepted = silent.accept()) {
+                var in = new BufferedReader(new InputStreamReader(accepted.getInputStream(), StandardCharsets.US_ASCII));
                 while (!in.readLine().isEmpty()) {
                     // the request's head, read whole: the client now waits for an answer
                 }
@@ -138,7 +144,7 @@ class AdminHttpTest {
 
     @Test
     void queryValuesAreEncodedAsS3Does() {
-        Map<String, String> q = new java.util.LinkedHashMap<>();
+        Map<String, String> q = new LinkedHashMap<>();
         q.put("key", "bucket:id.1");
         q.put("marker", "a/b+c=");
         q.put("info", null);

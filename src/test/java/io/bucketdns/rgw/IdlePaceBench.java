@@ -1,6 +1,8 @@
 package io.bucketdns.rgw;
 
 import com.sun.management.OperatingSystemMXBean;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.URI;
@@ -9,6 +11,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -71,17 +75,23 @@ public final class IdlePaceBench {
                 (threads.getCurrentThreadCpuTime() - thread) / 1e6 / n);
     }
 
-    /** The follower's request: a metadata-log shard after a marker. */
+    /** The follower's read of a metadata-log shard, in {@link AdminApi#mdlogEntries}'s order (no marker: an idle log). */
+    private static Map<String, String> mdlogQuery(int shard) {
+        Map<String, String> q = new LinkedHashMap<>();
+        q.put("type", "metadata");
+        q.put("id", Integer.toString(shard));
+        q.put("max-entries", "1000");
+        return q;
+    }
+
     private static URI mdlogUri(String endpoint, int shard) {
-        return URI.create(endpoint + "/admin/log" + AdminHttp.queryString(new java.util.LinkedHashMap<>(Map.of(
-                "type", "metadata", "id", Integer.toString(shard), "max-entries", "1000"))));
+        return URI.create(endpoint + "/admin/log" + AdminHttp.queryString(mdlogQuery(shard)));
     }
 
     private static Runnable adminHttp(String endpoint, SigV4Signer signer) {
-        AdminHttp http = new AdminHttp(java.util.List.of(endpoint), "admin", signer, AdminHttp.Timing.DEFAULT);
+        AdminHttp http = new AdminHttp(List.of(endpoint), "admin", signer, AdminHttp.Timing.DEFAULT);
         int[] shard = {0};
-        return () -> check(http.get("log", new java.util.LinkedHashMap<>(Map.of(
-                "type", "metadata", "id", Integer.toString(shard[0]++ % 64), "max-entries", "1000"))).status());
+        return () -> check(http.get("log", mdlogQuery(shard[0]++ % 64)).status());
     }
 
     private static Runnable javaNetHttp(String endpoint, SigV4Signer signer) {
@@ -94,8 +104,8 @@ public final class IdlePaceBench {
             signer.sign(uri, Instant.now()).forEach(b::header);
             try {
                 check(client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray()).statusCode());
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -75,7 +76,7 @@ class SignerTest {
     }
 
     private static Map<String, String> query(String... kv) {
-        Map<String, String> q = new java.util.LinkedHashMap<>();
+        Map<String, String> q = new LinkedHashMap<>();
         for (int i = 0; i < kv.length; i += 2) {
             q.put(kv[i], kv[i + 1]);
         }
