@@ -10,6 +10,7 @@ import io.bucketdns.catalog.Zonegroup;
 import io.bucketdns.config.BucketDnsConfig;
 import io.bucketdns.config.ConfigException;
 import io.bucketdns.config.ConfigLoader;
+import io.bucketdns.config.Reload;
 import io.bucketdns.dns.Authority;
 import io.bucketdns.dns.QueryObserver;
 import io.bucketdns.dns.Resolver;
@@ -113,7 +114,7 @@ public final class Service implements AutoCloseable {
         synchronized (reloading) {
             BucketDnsConfig next = ConfigLoader.load(config.file());
             Catalogs fresh = null;
-            if (!catalogSettings(next).equals(catalogSettings(config))) {
+            if (next.differs(config, Reload.REBUILD)) {
                 // the new catalog loads while the old one keeps answering
                 LiveCatalog c = new LiveCatalog();
                 CatalogWriter w = new CatalogWriter(c);
@@ -316,11 +317,6 @@ public final class Service implements AutoCloseable {
 
     private static LiveAuthority.State state(BucketDnsConfig cfg, LiveCatalog catalog, CatalogSource source, QueryObserver observer) {
         return new LiveAuthority.State(cfg.zones(), new Resolver(cfg.zones()), catalog, source, observer);
-    }
-
-    /** What the catalog is built from: when equal, a reload keeps the catalog and its source. */
-    private static List<Object> catalogSettings(BucketDnsConfig cfg) {
-        return List.of(cfg.catalog(), cfg.rgw(), cfg.zonegroupHostnames(), cfg.zones().stream().map(z -> z.name()).toList());
     }
 
     private static CatalogSource startSource(BucketDnsConfig config, CatalogWriter writer, AdminCallObserver rgwCalls) {

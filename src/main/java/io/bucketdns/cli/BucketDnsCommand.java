@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         versionProvider = BucketDnsCommand.Version.class,
         description = "DNS for a multi-region Ceph RGW: one global name, each bucket answered with a CNAME to its region.",
         subcommands = {ServeCommand.class, PipeCommand.class, DemoCommand.class, LookupCommand.class, CheckCommand.class,
-                ReloadCommand.class})
+                ReloadCommand.class, ConfigCommand.class})
 public final class BucketDnsCommand implements Runnable {
     /** Exit code for a bad config or bad arguments. */
     public static final int BAD_CONFIG = 2;

@@ -28,6 +28,8 @@ import java.util.Set;
  * @param ops the operators' settings: metrics and health listener, logs
  * @param warnings things that work but look like mistakes, for the log and {@code check}
  * @param haproxy the HAProxy map bucketdns keeps current; null when off
+ * @param settings every value in force, defaults included, as the {@link Schema} declares them:
+ *     what {@code bucketdns config} prints and what a reload compares
  */
 public record BucketDnsConfig(
         Path file,
@@ -42,13 +44,33 @@ public record BucketDnsConfig(
         RateLimit.Settings dnsRateLimit,
         Ops ops,
         List<String> warnings,
-        Haproxy haproxy) {
+        Haproxy haproxy,
+        List<Setting> settings) {
 
     public BucketDnsConfig {
         zones = List.copyOf(zones);
         zonegroupHostnames = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(zonegroupHostnames));
         dnsListen = List.copyOf(dnsListen);
         warnings = List.copyOf(warnings);
+        settings = List.copyOf(settings);
+    }
+
+    /**
+     * Whether a value whose key has reload scope {@code scope} differs between this config and
+     * {@code other}: set in one only, set to another value, or a file it names read differently.
+     */
+    public boolean differs(BucketDnsConfig other, Reload scope) {
+        return !values(scope).equals(other.values(scope));
+    }
+
+    private Map<String, List<String>> values(Reload scope) {
+        Map<String, List<String>> out = new java.util.HashMap<>();
+        for (Setting s : settings) {
+            if (s.key().reload() == scope) {
+                out.put(s.id(), java.util.Arrays.asList(s.value(), s.content()));
+            }
+        }
+        return out;
     }
 
     /**
@@ -152,8 +174,5 @@ public record BucketDnsConfig(
             int missLookupsPerSecond,
             Duration relistInterval,
             Duration logSweep,
-            Duration missWait) {
-        /** The default of {@code [catalog] miss_wait}: see the README for why. */
-        public static final Duration DEFAULT_MISS_WAIT = Duration.ofMillis(300);
-    }
+            Duration missWait) {}
 }

@@ -77,7 +77,7 @@ class CliTest {
         Run r = run("check", "--config", config.toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).isEqualTo("bucketdns: " + config + ":2: [powerdns] dns_default_ttl: 'soon' is not a whole number;"
-                + " fix: a TTL in seconds, e.g. 60" + System.lineSeparator());
+                + " fix: write a whole number, 0 or more, e.g. 60" + System.lineSeparator());
         assertThat(r.out()).isEmpty();
     }
 

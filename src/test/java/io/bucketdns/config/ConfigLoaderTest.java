@@ -153,7 +153,7 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> parse("[powerdns]\ndns_zone = a.com\n[zone.b.com]\nns = x.com\n"))
                 .hasMessageContaining(":3: [zone.b.com] is not a zone listed in [powerdns] dns_zone");
         assertThatThrownBy(() -> parse("[powerdns]\ndns_zone = a.com\n[zone.a.com]\nunknown_bucket = maybe\n"))
-                .hasMessageContaining(":4: [zone.a.com] unknown_bucket: 'maybe' is not a choice");
+                .hasMessageContaining(":4: [zone.a.com] unknown_bucket: 'maybe' is not one of default, nxdomain");
     }
 
     @Test
@@ -185,8 +185,8 @@ class ConfigLoaderTest {
         assertThat(global.records().names()).containsExactly("ns1.o.example.com.", "o.example.com.");
         assertThat(own.records().at("s3.example.net.")).map(r -> r.data()).containsExactly("\"v=spf1 -all\"");
         assertThat(parse("[powerdns]\ndns_zone = o.example.com\n").catalog().missWait())
-                .isEqualTo(BucketDnsConfig.CatalogSettings.DEFAULT_MISS_WAIT);
-        assertThat(parse("[powerdns]\ndns_zone = o.example.com\n").zones().get(0).unknownTtl()).isEqualTo(Zone.DEFAULT_UNKNOWN_TTL);
+                .isEqualTo(Duration.ofMillis(300));
+        assertThat(parse("[powerdns]\ndns_zone = o.example.com\n").zones().get(0).unknownTtl()).isEqualTo(5);
     }
 
     record Bad(String text, int line, String message) {}
@@ -194,7 +194,7 @@ class ConfigLoaderTest {
     @Test
     void badFilesNameTheLineAndTheFix() {
         List<Bad> cases = List.of(
-                new Bad("[powerdns]\ndns_default_ttl = sixty\n", 2, "[powerdns] dns_default_ttl: 'sixty' is not a whole number; fix: a TTL in seconds"),
+                new Bad("[powerdns]\ndns_default_ttl = sixty\n", 2, "[powerdns] dns_default_ttl: 'sixty' is not a whole number; fix: write a whole number, 0 or more, e.g. 60"),
                 new Bad("[powerdns]\nlisten_port = 70000\n", 2, "[powerdns] listen_port: 70000 is outside 1..65535"),
                 new Bad("[powerdns]\ndns_zone = o..example.com\n", 2, "[powerdns] dns_zone: 'o..example.com' is not a DNS name"),
                 new Bad("[powerdns]\ndns_zone = a.com, a.com\n", 2, "zone a.com is listed twice"),
@@ -208,10 +208,10 @@ class ConfigLoaderTest {
                 new Bad("[powerdns]\n[powerdns]\n", 2, "section [powerdns] appears twice (first on line 1)"),
                 new Bad("[powerdns]\ndebug = true\nDebug = false\n", 3, "key 'debug' appears twice in its section (first on line 2); fix: keep one"),
                 new Bad("[powerdns]\ndebug = maybe\n", 2, "[powerdns] debug: 'maybe' is not a boolean"),
-                new Bad("[catalog]\nsource = ldap\n", 2, "[catalog] source: 'ldap' is not a catalog source; fix: write rgw or file"),
+                new Bad("[catalog]\nsource = ldap\n", 2, "[catalog] source: 'ldap' is not one of rgw, file; fix: write rgw or file"),
                 new Bad("[catalog]\nsource = file\n", 1, "[catalog] source = file needs a file"),
                 new Bad("[catalog]\nsource = file\nfile = nope.txt\n", 3, "does not exist"),
-                new Bad("[catalog]\nunknown_bucket = drop\n", 2, "[catalog] unknown_bucket: 'drop' is not a choice"),
+                new Bad("[catalog]\nunknown_bucket = drop\n", 2, "[catalog] unknown_bucket: 'drop' is not one of default, nxdomain"),
                 new Bad("[zonegroup.eu]\n", 1, "[zonegroup.eu] has no hostname"),
                 new Bad("[zonegroup.eu]\nhostname = bad_host!\n", 2, "is not a DNS name"),
                 new Bad("[dns]\nlisten = 127.0.0.1\n", 2, "[dns] listen: '127.0.0.1' has no port"),
@@ -222,7 +222,7 @@ class ConfigLoaderTest {
                 new Bad("[dns]\nrrl_slip = -1\n", 2, "[dns] rrl_slip: -1 is outside 0..100"),
                 new Bad("[dns]\nrrl_exempt = 10.0.0.0/8, 10.0.0.0/99\n", 2, "[dns] rrl_exempt: prefix length 99 outside 0..32"),
                 new Bad("[catalog]\nunknown_ttl = soon\n", 2, "[catalog] unknown_ttl: 'soon' is not a whole number"),
-                new Bad("[catalog]\nmiss_wait = 5s\n", 2, "[catalog] miss_wait: a question waiting 5000 ms"),
+                new Bad("[catalog]\nmiss_wait = 5s\n", 2, "[catalog] miss_wait: '5s' is outside 0s..2s; fix: write a duration, 0s to 2s, e.g. 300ms"),
                 new Bad("[dns]\nrecords = www 60 IN A 192.0.2.1\n  mail 60 IN MX ten mail.example.com.\n", 3,
                         "[dns] records: 'mail 60 IN MX ten mail.example.com.':"),
                 new Bad("[dns]\nrecords = www.example.org. 60 IN A 192.0.2.1\n", 2, "www.example.org. is outside the zone"),

@@ -40,11 +40,11 @@ class RgwConfigTest {
     @Test
     void badValuesNameFileLineAndFix() {
         assertThatThrownBy(() -> parse("[powerdns]", "rgw_signature = v3"))
-                .hasMessage("/etc/ceph/rgw-pdns.conf:2: [powerdns] rgw_signature: 'v3' is not a signature version; fix: write v4 (the default) or v2");
+                .hasMessage("/etc/ceph/rgw-pdns.conf:2: [powerdns] rgw_signature: 'v3' is not one of v4, v2; fix: write v4 or v2");
         assertThatThrownBy(() -> parse("[catalog]", "max_staleness = soon"))
                 .hasMessageStartingWith("/etc/ceph/rgw-pdns.conf:2: [catalog] max_staleness: 'soon' is not a duration");
         assertThatThrownBy(() -> parse("[catalog]", "", "relist_interval = 10s"))
-                .hasMessageStartingWith("/etc/ceph/rgw-pdns.conf:3: [catalog] relist_interval:").hasMessageContaining("use 1m or more");
+                .hasMessageStartingWith("/etc/ceph/rgw-pdns.conf:3: [catalog] relist_interval:").hasMessageContaining("is outside 1m..365d; fix: write a duration, 1m to 365d, e.g. 1h");
         assertThatThrownBy(() -> parse("[catalog]", "miss_lookups_per_second = -1"))
                 .hasMessageContaining("[catalog] miss_lookups_per_second: -1 is outside 0..10000");
         assertThatThrownBy(() -> parse("[catalog]", "snapshot = /no/such/dir/catalog.gz"))
