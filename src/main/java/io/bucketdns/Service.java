@@ -1,12 +1,13 @@
 package io.bucketdns;
 
-import io.bucketdns.catalog.CatalogSource;
 import io.bucketdns.catalog.CatalogListener;
+import io.bucketdns.catalog.CatalogSource;
 import io.bucketdns.catalog.CatalogWriter;
-import java.util.concurrent.CopyOnWriteArrayList;
-import io.bucketdns.file.FileCatalogSource;
 import io.bucketdns.catalog.LiveCatalog;
-import io.bucketdns.catalog.Zonegroup;
+import io.bucketdns.catalog.Readiness;
+import io.bucketdns.component.Context;
+import io.bucketdns.component.Setup;
+import io.bucketdns.component.SourceSetup;
 import io.bucketdns.config.BucketDnsConfig;
 import io.bucketdns.config.ConfigException;
 import io.bucketdns.config.ConfigLoader;
@@ -14,18 +15,19 @@ import io.bucketdns.config.Reload;
 import io.bucketdns.dns.Authority;
 import io.bucketdns.dns.QueryObserver;
 import io.bucketdns.dns.Resolver;
-import io.bucketdns.haproxy.HaproxyFeed;
+import io.bucketdns.file.FileSourceSetup;
+import io.bucketdns.haproxy.HaproxySetup;
 import io.bucketdns.ops.Logging;
 import io.bucketdns.ops.Metrics;
 import io.bucketdns.ops.OpsServer;
+import io.bucketdns.ops.OpsSetup;
 import io.bucketdns.ops.QueryLog;
-import io.bucketdns.ops.Readiness;
-import io.bucketdns.pdns.HttpConnector;
+import io.bucketdns.pdns.HttpSetup;
 import io.bucketdns.pdns.RemoteBackend;
-import io.bucketdns.pdns.UnixConnector;
-import io.bucketdns.rgw.AdminCallObserver;
-import io.bucketdns.rgw.RgwCatalogSource;
+import io.bucketdns.pdns.UnixSetup;
+import io.bucketdns.rgw.RgwSourceSetup;
 import io.bucketdns.server.DnsServer;
+import io.bucketdns.server.DnsSetup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -35,72 +37,117 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * bucketdns running: the catalog and its source, the rules, and every frontend the config switches
- * on (PowerDNS http and unix connectors, the DNS server, the ops endpoints).
+ * bucketdns running: the catalog and its source, the rules, and every component the config
+ * switches on ({@link #SETUPS}: the ops endpoints, PowerDNS's http and unix connectors, the DNS
+ * server, the HAProxy map feed).
  *
  * <p>{@link #reload()} re-reads the config file: a bad file is refused and the running config keeps
- * serving; a good one replaces the rules at once, the catalog only when its settings changed, and
- * only the listeners whose addresses changed, so PowerDNS's open connections and the DNS sockets
- * survive a reload; a DNS address kept in a changed {@code [dns] listen} keeps its socket.
+ * serving; a good one replaces the rules at once, the catalog only when a key declared {@link
+ * Reload#REBUILD} changed, and only the components whose settings changed, so PowerDNS's open
+ * connections and the DNS sockets survive a reload.
  */
-public final class Service implements AutoCloseable {
+public final class Service implements AutoCloseable, Context {
     private static final Logger LOG = LoggerFactory.getLogger(Service.class);
 
-    /** A running listener, and the address settings it was started with. */
-    private record Frontend(Object address, AutoCloseable handle) {}
+    /** Every kind of component, in start order (stopped in reverse). A new frontend or feed is one line here. */
+    static final List<Setup<?, ?>> SETUPS = List.of(new OpsSetup(), new HttpSetup(), new UnixSetup(), new DnsSetup(), new HaproxySetup());
+
+    /** Every kind of catalog source; {@code [catalog] source} picks one. */
+    static final List<SourceSetup> SOURCES = List.of(new FileSourceSetup(), new RgwSourceSetup());
+
+    /** A running component and the settings it was started from. */
+    private record Running<C extends AutoCloseable, S>(Setup<C, S> setup, C component, S settings) {
+        String describe() {
+            return setup.describe(settings);
+        }
+    }
 
     private volatile BucketDnsConfig config;
     // written under reload's lock, read by metrics and readiness on other threads
     private volatile LiveCatalog catalog;
     private volatile CatalogSource source;
     private volatile CatalogWriter writer;
+    /** A reload's new catalog while its components are prepared: listeners added meanwhile must reach it too. */
+    private volatile CatalogWriter pending;
     /** Consumers of catalog changes; a reload that builds a new catalog hands them to its writer. */
     private final List<CatalogListener> listeners = new CopyOnWriteArrayList<>();
     private final LiveAuthority authority;
     private volatile Metrics metrics;
-    private final Map<String, Frontend> frontends = new LinkedHashMap<>();
+    private final List<Setup<?, ?>> setups;
+    private final Map<Setup<?, ?>, Running<?, ?>> running = new LinkedHashMap<>();
     /** Serializes reloads; the service's own lock is taken only to swap, so a catalog's full load does not hold up close(). */
     private final Object reloading = new Object();
     private boolean closed;
-    /** Keeps HAProxy's bucket map current; null when {@code [haproxy]} is off. */
-    private volatile HaproxyFeed haproxy;
 
-    private Service(BucketDnsConfig config) {
+    private Service(BucketDnsConfig config, List<Setup<?, ?>> setups) {
         this.config = config;
+        this.setups = List.copyOf(setups);
         this.catalog = new LiveCatalog();
         this.writer = new CatalogWriter(catalog);
-        this.source = startSource(config, writer, this::rgwCall);
+        this.source = startSource(config, writer);
         this.authority = new LiveAuthority(state(config, catalog, source, QueryObserver.NONE));
     }
 
     /** Loads the catalog only: for one-shot commands such as {@code lookup}, {@code check} and {@code pipe}. */
     public static Service loadCatalog(BucketDnsConfig config) {
-        return new Service(config);
+        return new Service(config, SETUPS);
     }
 
     /** RGW requests are counted once the ops endpoints exist; the source starts before them. */
-    private void rgwCall(String endpoint, String result, long nanos) {
+    @Override
+    public void rgwCall(String endpoint, String result, long nanos) {
         Metrics m = metrics;
         if (m != null) {
             m.called(endpoint, result, nanos);
         }
     }
 
-    /** Loads the catalog and starts every configured frontend. */
+    /** Loads the catalog and starts every component the config switches on. */
     public static Service start(BucketDnsConfig config) {
-        Service s = loadCatalog(config);
+        return start(config, SETUPS);
+    }
+
+    /** Starts with other components than the shipped ones: for tests of the reload protocol. */
+    static Service start(BucketDnsConfig config, List<Setup<?, ?>> setups) {
+        Service s = new Service(config, setups);
         try {
-            s.startFrontends(config);
-            s.feedHaproxy(config.haproxy());
+            s.startComponents(config);
         } catch (RuntimeException e) {
             s.close();
             throw e;
         }
         return s;
+    }
+
+    private synchronized void startComponents(BucketDnsConfig cfg) {
+        authority.replace(state(cfg, catalog, source, observer(cfg)));
+        for (Setup<?, ?> setup : setups) {
+            Running<?, ?> r = startOne(setup, cfg);
+            if (r != null) {
+                running.put(setup, r);
+            }
+        }
+    }
+
+    private <C extends AutoCloseable, S> Running<C, S> startOne(Setup<C, S> setup, BucketDnsConfig cfg) {
+        S settings = setup.settings(cfg);
+        if (settings == null) {
+            return null;
+        }
+        try {
+            return new Running<>(setup, setup.start(cfg, this), settings);
+        } catch (IOException e) {
+            throw cannotListen(setup, setup.describe(settings), e);
+        }
+    }
+
+    private static UncheckedIOException cannotListen(Setup<?, ?> setup, String where, IOException e) {
+        return new UncheckedIOException("cannot listen for " + setup.name() + " on " + where + ": " + e.getMessage(), e);
     }
 
     /**
@@ -110,6 +157,7 @@ public final class Service implements AutoCloseable {
      * @throws ConfigException when the new file is bad; nothing was changed
      * @throws RuntimeException when a new listener or catalog could not start; nothing was changed
      */
+    @Override
     public String reload() {
         synchronized (reloading) {
             BucketDnsConfig next = ConfigLoader.load(config.file());
@@ -120,7 +168,7 @@ public final class Service implements AutoCloseable {
                 CatalogWriter w = new CatalogWriter(c);
                 listeners.forEach(w::addListener);
                 try {
-                    fresh = new Catalogs(c, w, startSource(next, w, this::rgwCall));
+                    fresh = new Catalogs(c, w, startSource(next, w));
                 } catch (RuntimeException e) {
                     w.close();
                     throw e;
@@ -133,42 +181,45 @@ public final class Service implements AutoCloseable {
     /** A catalog with its writer and source, as a reload builds them. */
     private record Catalogs(LiveCatalog catalog, CatalogWriter writer, CatalogSource source) {
         void close() {
-            closeQuietly(source);
+            Context.closeQuietly(source);
             writer.close();
+        }
+    }
+
+    /** One component's prepared move, and what the service holds for it once committed (null: stopped). */
+    private record Step(Running<?, ?> after, Runnable commit, Runnable abort) {
+        String describe() {
+            return after == null ? "off" : after.describe();
         }
     }
 
     /** @param fresh the new catalog when its settings changed; null to keep the one in force */
     private synchronized String apply(BucketDnsConfig next, Catalogs fresh) {
         List<String> changed = new ArrayList<>();
-        Map<String, Frontend> replaced = new LinkedHashMap<>();
-        DnsServer.Change dnsChange = null;
+        Map<Setup<?, ?>, Step> steps = new LinkedHashMap<>();
+        pending = fresh == null ? null : fresh.writer();
         try {
             if (closed) {
                 throw new IllegalStateException("stopping");
             }
-            Map<String, Object> wanted = addresses(next);
-            for (Map.Entry<String, Object> w : wanted.entrySet()) {
-                Frontend old = frontends.get(w.getKey());
-                if (!Objects.equals(old == null ? null : old.address(), w.getValue())) {
-                    if (old != null && w.getValue() != null && old.handle() instanceof DnsServer dns) {
-                        dnsChange = dns.change(next.dnsListen());
-                    } else {
-                        replaced.put(w.getKey(), w.getValue() == null ? null : new Frontend(w.getValue(), bind(w.getKey(), next)));
-                    }
-                    changed.add(w.getKey() + " " + describe(w.getValue()));
+            for (Setup<?, ?> setup : setups) {
+                Step step = prepare(setup, next);
+                if (step != null) {
+                    steps.put(setup, step);
+                    changed.add(setup.name() + " " + step.describe());
                 }
             }
-        } catch (IOException e) {
-            abort(replaced, null, fresh);
-            throw new UncheckedIOException("cannot listen for dns on " + describe(next.dnsListen()) + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            abort(replaced, dnsChange, fresh);
+            steps.values().forEach(s -> s.abort().run());
+            if (fresh != null) {
+                fresh.close();
+            }
             throw e;
+        } finally {
+            pending = null;
         }
         // Past this point nothing can fail: swap everything in, then let the old parts go.
         Catalogs old = new Catalogs(catalog, writer, source);
-        BucketDnsConfig previous = config;
         config = next;
         if (fresh != null) {
             catalog = fresh.catalog();
@@ -176,27 +227,19 @@ public final class Service implements AutoCloseable {
             source = fresh.source();
         }
         authority.replace(state(next, catalog, source, observer(next)));
-        for (Map.Entry<String, Frontend> r : replaced.entrySet()) {
-            Frontend gone = r.getValue() == null ? frontends.remove(r.getKey()) : frontends.put(r.getKey(), r.getValue());
-            if (gone != null) {
-                closeQuietly(gone.handle());
+        for (Map.Entry<Setup<?, ?>, Step> s : steps.entrySet()) {
+            s.getValue().commit().run();
+            if (s.getValue().after() == null) {
+                running.remove(s.getKey());
+            } else {
+                running.put(s.getKey(), s.getValue().after());
             }
         }
-        if (dnsChange != null) {
-            dnsChange.commit();
-            frontends.put("dns", new Frontend(next.dnsListen(), frontends.get("dns").handle()));
-        }
-        if (dns() != null) {
-            dns().rateLimit(next.dnsRateLimit());
-        }
+        inOrder().forEach(r -> update(r, next));
         if (fresh != null) {
             old.close();
             changed.add(0, "catalog " + next.catalog().source().name().toLowerCase(java.util.Locale.ROOT) + " reloaded ("
                     + catalog.current().size() + " buckets)");
-        }
-        if (!Objects.equals(previous.haproxy(), next.haproxy())) {
-            feedHaproxy(next.haproxy());
-            changed.add("haproxy map " + (next.haproxy() == null ? "off" : next.haproxy().map()));
         }
         Logging.configure(next.ops().jsonLogs(), next.debug());
         next.warnings().forEach(w -> LOG.warn("config: {}", w)); // as at start: a reload must not hide them
@@ -206,90 +249,36 @@ public final class Service implements AutoCloseable {
         return summary;
     }
 
-    /** Undoes a reload that failed half-way: what it bound and the catalog it started. */
-    private static void abort(Map<String, Frontend> replaced, DnsServer.Change dnsChange, Catalogs fresh) {
-        replaced.values().stream().filter(Objects::nonNull).forEach(f -> closeQuietly(f.handle()));
-        if (dnsChange != null) {
-            dnsChange.abort();
+    /** The move of one component to {@code next}; null when its settings did not change. */
+    private <C extends AutoCloseable, S> Step prepare(Setup<C, S> setup, BucketDnsConfig next) {
+        @SuppressWarnings("unchecked") // running maps each setup to a Running of its own types
+        Running<C, S> now = (Running<C, S>) running.get(setup);
+        S wanted = setup.settings(next);
+        if (Objects.equals(now == null ? null : now.settings(), wanted)) {
+            return null;
         }
-        if (fresh != null) {
-            fresh.close();
+        if (wanted == null) {
+            return new Step(null, () -> setup.stop(now.component(), this), () -> {});
         }
-    }
-
-    /** Replaces the HAProxy map feed by one for {@code settings} (null: none). */
-    private synchronized void feedHaproxy(BucketDnsConfig.Haproxy settings) {
-        HaproxyFeed old = haproxy;
-        if (old != null) {
-            listeners.remove(old);
-            writer.removeListener(old);
-            old.close();
-            haproxy = null;
-        }
-        if (settings != null) {
-            HaproxyFeed feed = HaproxyFeed.create(settings, () -> catalog.isLoaded());
-            addCatalogListener(feed);
-            haproxy = feed.start(catalog.current());
-            LOG.info("haproxy: feeding map {}{}", settings.map(), settings.runtimeSocket() == null ? " (file only)" : "");
-        }
-    }
-
-    /** The HAProxy map feed, or null when it is off. */
-    public HaproxyFeed haproxy() {
-        return haproxy;
-    }
-
-    private void startFrontends(BucketDnsConfig cfg) {
-        authority.replace(state(cfg, catalog, source, observer(cfg)));
-        for (Map.Entry<String, Object> w : addresses(cfg).entrySet()) {
-            if (w.getValue() != null) {
-                frontends.put(w.getKey(), new Frontend(w.getValue(), bind(w.getKey(), cfg)));
-            }
-        }
-    }
-
-    /** Every frontend and the address settings it listens on (null: off), in start order. */
-    private static Map<String, Object> addresses(BucketDnsConfig cfg) {
-        Map<String, Object> a = new LinkedHashMap<>();
-        a.put("ops", cfg.ops().listen());
-        a.put("http", cfg.remoteBackend());
-        a.put("unix", cfg.unixSocket());
-        a.put("dns", cfg.dnsListen().isEmpty() ? null : cfg.dnsListen());
-        return a;
-    }
-
-    private AutoCloseable bind(String frontend, BucketDnsConfig cfg) {
         try {
-            return switch (frontend) {
-                case "ops" -> {
-                    // the config in force at each check, not at bind: a reload keeps this socket
-                    OpsServer ops = new OpsServer(cfg.ops().listen(), metrics(),
-                            () -> Readiness.of(catalog, maxStaleness(config), Instant.now()), this::reload);
-                    LOG.info("ops: http://{}:{}/metrics /healthz /readyz /reload", cfg.ops().listen().getHostString(), ops.address().getPort());
-                    yield ops;
-                }
-                case "http" -> {
-                    HttpConnector http = HttpConnector.start(cfg.remoteBackend(), remoteBackend("http"));
-                    LOG.info("powerdns remote backend: http://{}:{}/dns", cfg.remoteBackend().getHostString(), http.address().getPort());
-                    yield http;
-                }
-                case "unix" -> {
-                    UnixConnector unix = UnixConnector.start(cfg.unixSocket().path(), cfg.unixSocket().mode(), cfg.unixSocket().group(),
-                            remoteBackend("unix"));
-                    LOG.info("powerdns remote backend: unix:path={}", cfg.unixSocket().path());
-                    yield unix;
-                }
-                case "dns" -> {
-                    DnsServer dns = DnsServer.start(cfg.dnsListen(), authority, DnsServer.Limits.defaults(), cfg.dnsRateLimit());
-                    LOG.info("dns server: udp and tcp on {}", dns.addresses());
-                    yield dns;
-                }
-                default -> throw new IllegalArgumentException(frontend);
-            };
+            if (now == null) {
+                C c = setup.start(next, this);
+                return new Step(new Running<>(setup, c, wanted), () -> {}, () -> setup.stop(c, this));
+            }
+            Setup.Change<C> change = setup.change(now.component(), next, this);
+            return new Step(new Running<>(setup, change.result(), wanted), change.commit(), change.abort());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen for " + frontend + " on " + describe(addresses(cfg).get(frontend)) + ": "
-                    + e.getMessage(), e);
+            throw cannotListen(setup, setup.describe(wanted), e);
         }
+    }
+
+    /** The running components in the order of {@code setups}, whatever order reloads started them in. */
+    private List<Running<?, ?>> inOrder() {
+        return setups.stream().<Running<?, ?>>map(running::get).filter(Objects::nonNull).toList();
+    }
+
+    private static <C extends AutoCloseable, S> void update(Running<C, S> r, BucketDnsConfig next) {
+        r.setup().update(r.component(), next);
     }
 
     /** How stale the catalog may be before the instance is not ready; null for the file source, which cannot go stale. */
@@ -302,16 +291,19 @@ public final class Service implements AutoCloseable {
         return new RemoteBackend(authority, frontend);
     }
 
-    private Metrics metrics() {
+    private Metrics metricsRegistry() {
         if (metrics == null) {
             metrics = new Metrics(Version.current(), () -> catalog);
-            metrics.haproxy(() -> haproxy == null ? null : haproxy.status());
+            metrics.haproxy(() -> {
+                io.bucketdns.haproxy.HaproxyFeed feed = component(io.bucketdns.haproxy.HaproxyFeed.class);
+                return feed == null ? null : feed.status();
+            });
         }
         return metrics;
     }
 
     private QueryObserver observer(BucketDnsConfig cfg) {
-        QueryObserver observer = cfg.ops().listen() != null ? metrics() : QueryObserver.NONE;
+        QueryObserver observer = cfg.ops().listen() != null ? metricsRegistry() : QueryObserver.NONE;
         return cfg.ops().queryLogEvery() > 0 ? observer.and(new QueryLog(cfg.ops().queryLogEvery())) : observer;
     }
 
@@ -319,37 +311,16 @@ public final class Service implements AutoCloseable {
         return new LiveAuthority.State(cfg.zones(), new Resolver(cfg.zones()), catalog, source, observer);
     }
 
-    private static CatalogSource startSource(BucketDnsConfig config, CatalogWriter writer, AdminCallObserver rgwCalls) {
-        CatalogSource source = switch (config.catalog().source()) {
-            case FILE -> fileSource(config);
-            case RGW -> new RgwCatalogSource(config, rgwCalls);
-        };
+    private CatalogSource startSource(BucketDnsConfig config, CatalogWriter writer) {
+        SourceSetup setup = SOURCES.stream().filter(s -> s.source() == config.catalog().source()).findFirst().orElseThrow();
+        CatalogSource source = setup.create(config, this);
         try {
             source.start(writer);
         } catch (RuntimeException e) {
-            closeQuietly(source);
+            Context.closeQuietly(source);
             throw e;
         }
         return source;
-    }
-
-    private static CatalogSource fileSource(BucketDnsConfig config) {
-        Map<String, Zonegroup> zonegroups = new LinkedHashMap<>();
-        config.zonegroupHostnames().forEach((name, host) -> zonegroups.put(name, new Zonegroup(name, host)));
-        String def = config.catalog().defaultZonegroup();
-        // ConfigLoader guarantees a named default exists; without one, the first zonegroup configured.
-        Zonegroup fallback = def != null ? zonegroups.get(def) : zonegroups.values().iterator().next();
-        return new FileCatalogSource(config.catalog().file(), zonegroups, fallback);
-    }
-
-    private static String describe(Object address) {
-        if (address == null) {
-            return "off";
-        }
-        if (address instanceof java.net.InetSocketAddress a) {
-            return a.getHostString() + ":" + a.getPort();
-        }
-        return address.toString();
     }
 
     /** The configuration in force. */
@@ -362,63 +333,78 @@ public final class Service implements AutoCloseable {
         return writer;
     }
 
-    /**
-     * Tells {@code listener} about every catalog change from now on, across reloads: a reload that
-     * builds a new catalog tells it with a whole replacement.
-     */
+    @Override
     public synchronized void addCatalogListener(CatalogListener listener) {
         listeners.add(listener);
         writer.addListener(listener);
+        CatalogWriter next = pending;
+        if (next != null) {
+            next.addListener(listener);
+        }
+    }
+
+    @Override
+    public synchronized void removeCatalogListener(CatalogListener listener) {
+        listeners.remove(listener);
+        writer.removeListener(listener);
+    }
+
+    @Override
+    public byte[] metrics() {
+        return metricsRegistry().scrape();
+    }
+
+    @Override
+    public Readiness.Verdict readiness() {
+        // the config in force at each check, not at start: a reload keeps the ops socket
+        return Readiness.of(catalog, maxStaleness(config), Instant.now());
     }
 
     /** The live catalog in force. */
+    @Override
     public LiveCatalog catalog() {
         return catalog;
     }
 
     /** What every frontend answers from. */
+    @Override
     public Authority authority() {
         return authority;
     }
 
-    /** The ops endpoints, or null when they are off. */
-    public OpsServer ops() {
-        Frontend f = frontends.get("ops");
-        return f == null ? null : (OpsServer) f.handle();
+    /** The running component of type {@code type}, or null when the config leaves it off. */
+    public synchronized <C> C component(Class<C> type) {
+        for (Running<?, ?> r : running.values()) {
+            if (type.isInstance(r.component())) {
+                return type.cast(r.component());
+            }
+        }
+        return null;
     }
 
-    /** The PowerDNS HTTP connector, or null when it is off. */
-    public HttpConnector http() {
-        Frontend f = frontends.get("http");
-        return f == null ? null : (HttpConnector) f.handle();
+    /** The ops endpoints, or null when they are off. */
+    public OpsServer ops() {
+        return component(OpsServer.class);
     }
 
     /** The standalone DNS server, or null when it is off. */
     public DnsServer dns() {
-        Frontend f = frontends.get("dns");
-        return f == null ? null : (DnsServer) f.handle();
+        return component(DnsServer.class);
     }
 
     @Override
     public synchronized void close() {
         closed = true;
-        List<Frontend> all = new ArrayList<>(frontends.values());
+        List<Running<?, ?>> all = inOrder();
         for (int i = all.size() - 1; i >= 0; i--) {
-            closeQuietly(all.get(i).handle());
+            stop(all.get(i));
         }
-        frontends.clear();
-        if (haproxy != null) {
-            haproxy.close();
-        }
-        closeQuietly(source);
+        running.clear();
+        Context.closeQuietly(source);
         writer.close();
     }
 
-    private static void closeQuietly(AutoCloseable c) {
-        try {
-            c.close();
-        } catch (Exception e) {
-            LOG.warn("stopping {} failed: {}", c.getClass().getSimpleName(), e.toString());
-        }
+    private <C extends AutoCloseable, S> void stop(Running<C, S> r) {
+        r.setup().stop(r.component(), this);
     }
 }

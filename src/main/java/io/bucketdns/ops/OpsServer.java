@@ -1,5 +1,6 @@
 package io.bucketdns.ops;
 
+import io.bucketdns.catalog.Readiness;
 import io.bucketdns.http.Http11Server;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -21,10 +22,11 @@ public final class OpsServer implements AutoCloseable {
     /**
      * Binds {@code address} and starts serving.
      *
+     * @param metrics the body of {@code /metrics}, Prometheus text
      * @param reload applies the config file again and says what changed; throws with a one-line
      *     reason when the new config is refused
      */
-    public OpsServer(InetSocketAddress address, Metrics metrics, Supplier<Readiness.Verdict> readiness, Supplier<String> reload)
+    public OpsServer(InetSocketAddress address, Supplier<byte[]> metrics, Supplier<Readiness.Verdict> readiness, Supplier<String> reload)
             throws IOException {
         this.server = new Http11Server(address, 0, request -> {
             String path = request.target().split("\\?", 2)[0];
@@ -47,7 +49,7 @@ public final class OpsServer implements AutoCloseable {
                     Readiness.Verdict v = readiness.get();
                     yield text(v.ready() ? 200 : 503, (v.ready() ? "ready: " : "not ready: ") + v.reason());
                 }
-                case "/metrics" -> new Http11Server.Response(200, PROMETHEUS, metrics.scrape());
+                case "/metrics" -> new Http11Server.Response(200, PROMETHEUS, metrics.get());
                 default -> throw new Http11Server.HttpError(404, "no such path; try /healthz, /readyz, /metrics or POST /reload", false);
             };
         }, reason -> (reason + "\n").getBytes(StandardCharsets.UTF_8));

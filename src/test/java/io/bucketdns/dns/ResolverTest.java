@@ -16,7 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The answer rules of DESIGN.md, one row per case: question in, rcode + answer + authority out. */
+/** The answer rules of the README's answer table, one row per case: question in, rcode + answer + authority out. */
 class ResolverTest {
     static final Zone STRICT = new Zone("s3.example.net", SOA, 3600, 30, List.of(), List.of(), List.of("2001:db8::1"),
             UnknownBucketPolicy.NXDOMAIN);

@@ -1,9 +1,8 @@
-package io.bucketdns.ops;
+package io.bucketdns.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bucketdns.Fixtures;
-import io.bucketdns.catalog.LiveCatalog;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

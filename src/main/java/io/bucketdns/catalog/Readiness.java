@@ -1,7 +1,5 @@
-package io.bucketdns.ops;
+package io.bucketdns.catalog;
 
-import io.bucketdns.catalog.CatalogHealth;
-import io.bucketdns.catalog.LiveCatalog;
 import java.time.Duration;
 import java.time.Instant;
 

@@ -1,0 +1,46 @@
+package io.bucketdns.server;
+
+import io.bucketdns.component.Context;
+import io.bucketdns.component.Setup;
+import io.bucketdns.config.BucketDnsConfig;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The standalone DNS server, on {@code [dns] listen}. A reload keeps the socket of every address
+ * the new {@code listen} keeps, and applies the rate limit in place.
+ */
+public final class DnsSetup implements Setup<DnsServer, List<InetSocketAddress>> {
+    private static final Logger LOG = LoggerFactory.getLogger(DnsSetup.class);
+
+    @Override
+    public String name() {
+        return "dns";
+    }
+
+    @Override
+    public List<InetSocketAddress> settings(BucketDnsConfig config) {
+        return config.dnsListen().isEmpty() ? null : config.dnsListen();
+    }
+
+    @Override
+    public DnsServer start(BucketDnsConfig config, Context context) throws IOException {
+        DnsServer dns = DnsServer.start(config.dnsListen(), context.authority(), DnsServer.Limits.defaults(), config.dnsRateLimit());
+        LOG.info("dns server: udp and tcp on {}", dns.addresses());
+        return dns;
+    }
+
+    @Override
+    public void update(DnsServer running, BucketDnsConfig config) {
+        running.rateLimit(config.dnsRateLimit());
+    }
+
+    @Override
+    public Change<DnsServer> change(DnsServer running, BucketDnsConfig next, Context context) throws IOException {
+        DnsServer.Change c = running.change(next.dnsListen());
+        return new Change<>(running, c::commit, c::abort);
+    }
+}
