@@ -63,6 +63,38 @@ public record BucketDnsConfig(
         return !values(scope).equals(other.values(scope));
     }
 
+    /** The value of a {@code duration} key, as the config sets it or its default. */
+    public Duration duration(Key key) {
+        return parsed(key, Type.Span.class, (t, v) -> t.parse(v, ""));
+    }
+
+    /** The value of a {@code whole number} key. */
+    public long number(Key key) {
+        return parsed(key, Type.Whole.class, (t, v) -> t.parse(v, ""));
+    }
+
+    /** The value of a {@code true or false} key. */
+    public boolean flag(Key key) {
+        return parsed(key, Type.Flag.class, (t, v) -> t.parse(v));
+    }
+
+    private interface Parse<T extends Type, V> {
+        V parse(T type, String value) throws Type.Invalid;
+    }
+
+    private <T extends Type, V> V parsed(Key key, Class<T> type, Parse<T, V> parse) {
+        for (Setting s : settings) {
+            if (s.key().equals(key) && s.section().equals(key.section())) {
+                try {
+                    return parse.parse(type.cast(key.type()), s.value());
+                } catch (Type.Invalid e) {
+                    throw new IllegalStateException("the loader let " + key.id() + " = " + s.value() + " through", e);
+                }
+            }
+        }
+        throw new IllegalArgumentException(key.id() + " was not read from this config");
+    }
+
     private Map<String, List<String>> values(Reload scope) {
         Map<String, List<String>> out = new java.util.HashMap<>();
         for (Setting s : settings) {

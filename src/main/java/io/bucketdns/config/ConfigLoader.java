@@ -144,6 +144,12 @@ public final class ConfigLoader {
                 }
                 dnsListen.add(listen);
             }
+            // every key is checked against its type here, also those a component reads only later
+            for (Key k : Schema.KEYS) {
+                if (!Schema.section(k.section()).orElseThrow().template()) {
+                    v.check(k.section(), k.name());
+                }
+            }
             RateLimit.Settings rateLimit = rateLimit();
             BucketDnsConfig.Ops ops = ops();
             BucketDnsConfig.Haproxy haproxy = haproxy(catalog, hostnames);

@@ -42,6 +42,11 @@ public final class Schema {
     private static final Type PATH = new Type.Text("path (relative: to this file's directory)");
     private static final Type NAME = new Type.Text("DNS name");
 
+    /** {@code [dns] tcp_idle_timeout}, read by the DNS server itself. */
+    public static final Key DNS_TCP_IDLE_TIMEOUT = Key.of("dns", "tcp_idle_timeout", new Type.Span(Duration.ofSeconds(1), Duration.ofHours(1)),
+            "10s", KEEP, "how long a TCP connection may stay idle between questions (Knot's tcp-idle-timeout); a reload applies it to"
+                    + " connections accepted after it");
+
     /** The sections, in the order the reference lists them. */
     public static final List<Section> SECTIONS = List.of(
             new Section("powerdns", "The seed's section, unchanged: the zones, their SOA and TTLs, RGW's admin API, the PowerDNS"
@@ -132,6 +137,7 @@ public final class Schema {
             Key.of("dns", "records", new Type.Text("zone-file lines"), "", KEEP,
                     "static records answered before any bucket rule, one a line, continuation lines indented; relative names are in"
                             + " the zone; no TTL: dns_default_ttl").zoned(),
+            DNS_TCP_IDLE_TIMEOUT,
             Key.of("dns", "rrl_responses_per_second", new Type.Whole(0, 1_000_000_000), "200", KEEP,
                     "response rate limit per client network, answer kind and name (NSD's default); 0: off"),
             Key.of("dns", "rrl_slip", new Type.Whole(0, 100), "2", KEEP,

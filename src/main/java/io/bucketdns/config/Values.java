@@ -145,6 +145,20 @@ final class Values {
         }
     }
 
+    /**
+     * Reads a key as its type says, so that a bad value is refused at load even when its
+     * consumer only reads it later through {@link BucketDnsConfig#duration} and its kin.
+     */
+    void check(String section, String key) {
+        switch (row(section, key).type()) {
+            case Type.Whole w -> whole(section, key);
+            case Type.Span d -> span(section, key);
+            case Type.Flag f -> flag(section, key);
+            case Type.OneOf o -> choice(section, key);
+            case Type.Text t -> get(section, key);
+        }
+    }
+
     /** A path as written in the config: relative ones are taken from the config file's directory. */
     Path besideConfig(String value) {
         Path base = file == null || file.toAbsolutePath().getParent() == null ? Path.of("") : file.toAbsolutePath().getParent();

@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,6 +70,7 @@ public final class DnsServer implements AutoCloseable {
     private final Limits limits;
     private final Connections<Socket> connections;
     private final AtomicReference<RateLimit> rateLimit = new AtomicReference<>();
+    private final AtomicInteger tcpIdleMillis;
     private final ScheduledExecutorService rescans = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().daemon().name("dns-rescan").unstarted(r));
     // guarded by this
@@ -101,6 +103,11 @@ public final class DnsServer implements AutoCloseable {
             }
         }
 
+        /** These limits with another TCP idle timeout. */
+        public Limits withTcpIdleTimeout(Duration idle) {
+            return new Limits(udpWorkers, maxUdpPayload, maxTcpConnections, idle, tcpMessageTimeout);
+        }
+
         /** One UDP worker per core, 1232-byte UDP answers, 512 TCP connections, 10 s idle, 2 s per message. */
         public static Limits defaults() {
             return new Limits(Runtime.getRuntime().availableProcessors(), 1232, 512, Duration.ofSeconds(10), Duration.ofSeconds(2));
@@ -128,6 +135,7 @@ public final class DnsServer implements AutoCloseable {
         this.responder = new Responder(authority, limits.maxUdpPayload());
         this.limits = limits;
         this.connections = new Connections<>(limits.maxTcpConnections());
+        this.tcpIdleMillis = new AtomicInteger(millis(limits.tcpIdleTimeout()));
     }
 
     /**
@@ -157,6 +165,15 @@ public final class DnsServer implements AutoCloseable {
         if (now == null ? settings.responsesPerSecond() != 0 : !now.settings().equals(settings)) {
             rateLimit.set(RateLimit.of(settings));
         }
+    }
+
+    /** Applies a new TCP idle timeout to the connections accepted from now on. */
+    public void tcpIdleTimeout(Duration idle) {
+        tcpIdleMillis.set(millis(idle));
+    }
+
+    private static int millis(Duration d) {
+        return Math.clamp(d.toMillis(), 1, Integer.MAX_VALUE);
     }
 
     /**
@@ -345,7 +362,7 @@ public final class DnsServer implements AutoCloseable {
                 throw e;
             }
             return new Endpoint(new UdpListener(channels, responder, limits.udpWorkers(), rateLimit),
-                    new TcpListener(socket, responder, connections, limits));
+                    new TcpListener(socket, responder, connections, limits, tcpIdleMillis));
         }
     }
 

@@ -3,6 +3,7 @@ package io.bucketdns.server;
 import io.bucketdns.component.Context;
 import io.bucketdns.component.Setup;
 import io.bucketdns.config.BucketDnsConfig;
+import io.bucketdns.config.Schema;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -11,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The standalone DNS server, on {@code [dns] listen}. A reload keeps the socket of every address
- * the new {@code listen} keeps, and applies the rate limit in place.
+ * the new {@code listen} keeps, and applies the rate limit and the TCP idle timeout in place.
  */
 public final class DnsSetup implements Setup<DnsServer, List<InetSocketAddress>> {
     private static final Logger LOG = LoggerFactory.getLogger(DnsSetup.class);
@@ -28,7 +29,8 @@ public final class DnsSetup implements Setup<DnsServer, List<InetSocketAddress>>
 
     @Override
     public DnsServer start(BucketDnsConfig config, Context context) throws IOException {
-        DnsServer dns = DnsServer.start(config.dnsListen(), context.authority(), DnsServer.Limits.defaults(), config.dnsRateLimit());
+        DnsServer.Limits limits = DnsServer.Limits.defaults().withTcpIdleTimeout(config.duration(Schema.DNS_TCP_IDLE_TIMEOUT));
+        DnsServer dns = DnsServer.start(config.dnsListen(), context.authority(), limits, config.dnsRateLimit());
         LOG.info("dns server: udp and tcp on {}", dns.addresses());
         return dns;
     }
@@ -36,6 +38,7 @@ public final class DnsSetup implements Setup<DnsServer, List<InetSocketAddress>>
     @Override
     public void update(DnsServer running, BucketDnsConfig config) {
         running.rateLimit(config.dnsRateLimit());
+        running.tcpIdleTimeout(config.duration(Schema.DNS_TCP_IDLE_TIMEOUT));
     }
 
     @Override

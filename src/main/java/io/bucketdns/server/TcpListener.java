@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -31,15 +32,17 @@ final class TcpListener implements AutoCloseable {
     private final ServerSocket server;
     private final Responder responder;
     private final Connections<Socket> connections;
-    private final int idleMillis;
+    /** The idle timeout, shared with the server so that a reload reaches connections accepted after it. */
+    private final AtomicInteger idleMillis;
     private final long messageNanos;
     private Thread acceptor;
 
-    TcpListener(ServerSocket server, Responder responder, Connections<Socket> connections, DnsServer.Limits limits) {
+    TcpListener(ServerSocket server, Responder responder, Connections<Socket> connections, DnsServer.Limits limits,
+            AtomicInteger idleMillis) {
         this.server = server;
         this.responder = responder;
         this.connections = connections;
-        this.idleMillis = (int) Math.max(1, limits.tcpIdleTimeout().toMillis());
+        this.idleMillis = idleMillis;
         this.messageNanos = limits.tcpMessageTimeout().toNanos();
     }
 
@@ -81,7 +84,7 @@ final class TcpListener implements AutoCloseable {
             Lock writing = new ReentrantLock();
             byte[] message = new byte[Responder.CLASSIC_UDP];
             while (true) {
-                socket.setSoTimeout(idleMillis);
+                socket.setSoTimeout(idleMillis.get());
                 int high = in.read();
                 if (high < 0) {
                     return;
