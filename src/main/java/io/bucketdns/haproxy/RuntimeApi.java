@@ -22,7 +22,9 @@ import java.util.regex.Pattern;
  * admin}), in interactive mode, so that many commands share it. Every wait is bounded: a peer that
  * stops answering costs a timeout, never a hung thread.
  *
- * <p>Not thread-safe: one owner.
+ * <p>Not thread-safe: one owner, the runtime sink's thread or {@code check}'s. Its timeouts are on
+ * {@link System#nanoTime}, not on the feed's clock that tests fake: they bound real waits on a
+ * socket.
  */
 final class RuntimeApi implements AutoCloseable {
     /** In interactive mode every reply ends with an empty line and this prompt. */

@@ -29,6 +29,17 @@ class MapFileTest {
     }
 
     @Test
+    void eachWriteReplacesTheWholeFileAndLeavesTheOmittedZonegroupOut() throws IOException {
+        Path map = dir.resolve("buckets.map");
+        MapFile.write(map, MapEntriesTest.catalog(Map.of("foo", "eu", "gone", "us")), new MapEntries(null));
+
+        int n = MapFile.write(map, MapEntriesTest.catalog(Map.of("foo", "eu", "bar", "us", "baz", "us")), new MapEntries("eu"));
+
+        assertThat(n).isEqualTo(2);
+        assertThat(MapFile.read(map)).isEqualTo(Map.of("bar", "us", "baz", "us"));
+    }
+
+    @Test
     void aFailedWriteLeavesThePreviousMap() throws IOException {
         Path map = dir.resolve("buckets.map");
         MapFile.write(map, MapEntriesTest.catalog(Map.of("foo", "eu")), new MapEntries(null));
