@@ -50,6 +50,10 @@ import org.slf4j.LoggerFactory;
  * serving; a good one replaces the rules at once, the catalog only when a key declared {@link
  * Reload#REBUILD} changed, and only the components whose settings changed, so PowerDNS's open
  * connections and the DNS sockets survive a reload.
+ *
+ * <p>It is past 350 lines because it is also the {@link Context} every component gets (catalog,
+ * listeners, metrics, readiness, reload) and the reload's prepare-all-then-commit-all protocol;
+ * the components themselves live in their packages.
  */
 public final class Service implements AutoCloseable, Context {
     private static final Logger LOG = LoggerFactory.getLogger(Service.class);

@@ -44,6 +44,10 @@ import org.slf4j.LoggerFactory;
  * <p>Sources may keep <em>marks</em> with the catalog (the metadata-log position, a listing's
  * checkpoint): they are published in the same {@link State} as the buckets they describe, so a
  * snapshot on disk never holds a position ahead of its buckets.
+ *
+ * <p>It is longer than most classes here because every rule of how two events combine (which one
+ * is older news, what a load page may and may not undo) must sit beside the one loop that applies
+ * them: split, the ordering argument would span files.
  */
 public final class CatalogWriter implements AutoCloseable {
     /**

@@ -1,31 +1,20 @@
 package io.bucketdns.config;
 
-import io.bucketdns.dns.Soa;
-import io.bucketdns.dns.StaticRecords;
-import io.bucketdns.dns.UnknownBucketPolicy;
 import io.bucketdns.dns.Zone;
 import io.bucketdns.server.RateLimit;
-import io.bucketdns.tls.PemCertificates;
-import io.bucketdns.tls.TlsTrust;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.xbill.DNS.Address;
 
 /**
  * Reads {@code rgw-pdns.conf}: the seed's {@code [powerdns]} keys with their meanings and defaults,
@@ -38,15 +27,7 @@ public final class ConfigLoader {
             Path.of(System.getProperty("user.home"), "rgw-pdns.conf"),
             Path.of("/etc/ceph/rgw-pdns.conf"));
 
-    /**
-     * Without {@code dns_soa_record}, the seed's SOA names and timers are used, but the serial
-     * follows the catalog so that caches see every change.
-     */
-    static final String DEFAULT_SOA = "dns1.icann.org. hostmaster.icann.org. 0 7200 3600 1209600 3600";
-
     private static final String ZONEGROUP_PREFIX = "zonegroup.";
-    /** Per-zone overrides of the global answer settings, for deployments serving several zones. */
-    private static final String ZONE_PREFIX = "zone.";
 
     private ConfigLoader() {}
 
@@ -118,10 +99,8 @@ public final class ConfigLoader {
                 }
             }
             BucketDnsConfig.UnixSocket unixSocket = unixSocket();
-            List<Zone> zones = zones();
-            BucketDnsConfig.Rgw rgw = new BucketDnsConfig.Rgw(
-                    endpoints(), v.get("powerdns", "rgw_admin_entry").replaceAll("^/+|/+$", ""),
-                    v.get("powerdns", "rgw_access_key"), v.get("powerdns", "rgw_secret_key"), signature(), tls());
+            List<Zone> zones = new ZoneReader(v).zones();
+            BucketDnsConfig.Rgw rgw = new RgwReader(v, warnings).rgw();
             boolean debug = v.flag("powerdns", "debug");
             BucketDnsConfig.CatalogSettings catalog = catalog();
             Map<String, String> hostnames = zonegroupHostnames();
@@ -232,156 +211,6 @@ public final class ConfigLoader {
                     }
                 }
             }
-        }
-
-        private List<Zone> zones() {
-            List<String> names = v.list("powerdns", "dns_zone");
-            if (names.isEmpty()) {
-                throw v.error("powerdns", "dns_zone", "no zone given", "name the global zone, e.g. dns_zone = o.example.com");
-            }
-            Set<String> seen = new LinkedHashSet<>();
-            List<Zone> zones = new ArrayList<>();
-            for (String name : names) {
-                String zone = v.hostname("powerdns", "dns_zone", name);
-                if (!seen.add(zone)) {
-                    throw v.error("powerdns", "dns_zone", "zone " + zone + " is listed twice", "list each zone once");
-                }
-                zones.add(zone(zone));
-            }
-            for (String section : ini.sections().keySet()) {
-                if (section.startsWith(ZONE_PREFIX) && !seen.contains(section.substring(ZONE_PREFIX.length()).toLowerCase(Locale.ROOT))) {
-                    throw new ConfigException(file, ini.sectionLine(section), "[" + section + "] is not a zone listed in [powerdns] dns_zone",
-                            "add it to dns_zone, or remove the section");
-                }
-            }
-            return zones;
-        }
-
-        /** One zone's settings: its own [zone.NAME] section first, then the global keys. */
-        private Zone zone(String name) {
-            String own = ZONE_PREFIX + name;
-            if (!ini.sections().containsKey(own)) {
-                own = ini.sections().keySet().stream().filter((ZONE_PREFIX + name)::equalsIgnoreCase).findFirst().orElse(own);
-            }
-            Soa soa = soa(v.where(own, "dns_soa_record"));
-            long soaTtl = v.whole(v.where(own, "dns_soa_ttl"), "dns_soa_ttl");
-            long defaultTtl = v.whole(v.where(own, "dns_default_ttl"), "dns_default_ttl");
-            String nsAt = v.where(own, "ns");
-            List<String> ns = new ArrayList<>();
-            for (String n : v.list(nsAt, "ns")) {
-                ns.add(v.hostname(nsAt, "ns", n) + ".");
-            }
-            String aAt = v.where(own, "a");
-            List<String> a = new ArrayList<>();
-            for (String ip : v.list(aAt, "a")) {
-                if (!Address.isDottedQuad(ip)) {
-                    throw v.error(aAt, "a", "'" + ip + "' is not an IPv4 address", "write addresses like 192.0.2.10, comma-separated");
-                }
-                a.add(ip);
-            }
-            String aaaaAt = v.where(own, "aaaa");
-            List<String> aaaa = new ArrayList<>();
-            for (String ip : v.list(aaaaAt, "aaaa")) {
-                if (!ip.contains(":") || Address.toByteArray(ip, Address.IPv6) == null) {
-                    throw v.error(aaaaAt, "aaaa", "'" + ip + "' is not an IPv6 address", "write addresses like 2001:db8::10, comma-separated");
-                }
-                aaaa.add(ip);
-            }
-            UnknownBucketPolicy policy = v.choice(v.where(own, "unknown_bucket"), "unknown_bucket").equals("nxdomain")
-                    ? UnknownBucketPolicy.NXDOMAIN : UnknownBucketPolicy.DEFAULT;
-            long unknownTtl = v.whole(v.where(own, "unknown_ttl"), "unknown_ttl");
-            StaticRecords records = records(v.where(own, "records"), name, defaultTtl);
-            for (String n : ns) {
-                if ((n.equals(name + ".") || n.endsWith("." + name + ".")) && records.addressesOf(n).isEmpty()) {
-                    throw v.error(nsAt, "ns", "name server " + n + " is inside zone " + name + " but has no address",
-                            "give it A/AAAA records in records, e.g. records = " + n + " 3600 IN A 192.0.2.1");
-                }
-            }
-            return new Zone(name, soa, soaTtl, defaultTtl, ns, a, aaaa, policy, unknownTtl, records);
-        }
-
-        /** The zone-file lines of a records key, one record a line, errors naming the line. */
-        private StaticRecords records(String section, String zone, long defaultTtl) {
-            v.get(section, "records");
-            Ini.Entry e = v.entry(section, "records");
-            if (e == null) {
-                return StaticRecords.NONE;
-            }
-            List<String> lines = e.parts().stream().map(Ini.Part::text).toList();
-            try {
-                return StaticRecords.parse(zone, lines, defaultTtl);
-            } catch (StaticRecords.Problem p) {
-                throw new ConfigException(file, e.parts().get(p.index()).line(), "[" + section + "] records: '"
-                        + lines.get(p.index()) + "': " + p.getMessage(),
-                        "write one zone-file record a line, indented below records =, e.g. ns1." + zone + ". 3600 IN A 192.0.2.1");
-            }
-        }
-
-        private Soa soa(String section) {
-            String text = v.get(section, "dns_soa_record");
-            if (text.isEmpty()) {
-                return Soa.parse(DEFAULT_SOA).withSerial(Soa.FOLLOW_CATALOG);
-            }
-            try {
-                return Soa.parse(text);
-            } catch (IllegalArgumentException e) {
-                throw v.error(section, "dns_soa_record", e.getMessage(),
-                        "write 'ns1.example.com. hostmaster.example.com. 1 7200 3600 1209600 60'");
-            }
-        }
-
-        private List<String> endpoints() {
-            List<String> urls = new ArrayList<>();
-            for (String e : v.list("powerdns", "rgw_endpoint")) {
-                String url = e.contains("://") ? e : "http://" + e;
-                try {
-                    URI u = new URI(url);
-                    if (u.getHost() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https"))) {
-                        throw new URISyntaxException(url, "no host");
-                    }
-                    urls.add(u.getScheme() + "://" + u.getRawAuthority());
-                } catch (URISyntaxException ex) {
-                    throw v.error("powerdns", "rgw_endpoint", "'" + e + "' is not host:port or an http(s) URL",
-                            "write e.g. rgw_endpoint = 127.0.0.1:8080, several comma-separated");
-                }
-            }
-            if (urls.isEmpty()) {
-                throw v.error("powerdns", "rgw_endpoint", "no endpoint given", "write e.g. rgw_endpoint = 127.0.0.1:8080");
-            }
-            return urls;
-        }
-
-        /** The CA file is read here, so that a bad one stops start-up and a reload, not the first https request. */
-        private TlsTrust tls() {
-            String f = v.get("powerdns", "rgw_ca_file");
-            Path caFile = f.isEmpty() ? null : v.besideConfig(f);
-            List<X509Certificate> cas = List.of();
-            if (caFile != null) {
-                try {
-                    cas = PemCertificates.read(caFile);
-                } catch (IOException e) {
-                    throw v.error("powerdns", "rgw_ca_file", "cannot read " + caFile + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")",
-                            "name a readable PEM file with the CA certificate(s) of the gateways (relative to the config file)");
-                } catch (IllegalArgumentException e) {
-                    throw v.error("powerdns", "rgw_ca_file", e.getMessage(),
-                            "name a PEM file with the CA certificate(s) of the gateways, e.g. as made by openssl req -x509 ... -out ca.pem");
-                }
-            }
-            if (caFile != null) {
-                v.content("powerdns", "rgw_ca_file", Integer.toHexString(cas.hashCode()));
-            }
-            boolean verify = v.flag("powerdns", "rgw_tls_verify");
-            if (!verify) {
-                warnings.add(file + ":" + v.entry("powerdns", "rgw_tls_verify").line() + ": [powerdns] rgw_tls_verify = false: the certificates of"
-                        + " https RGW endpoints are NOT verified (any certificate, any host name"
-                        + (caFile == null ? "" : "; rgw_ca_file is not used") + "), so anyone on the path can read the admin key's requests"
-                        + " and forge the catalog; set rgw_ca_file to the gateways' CA instead");
-            }
-            return new TlsTrust(caFile, cas, verify);
-        }
-
-        private BucketDnsConfig.Signature signature() {
-            return v.choice("powerdns", "rgw_signature").equals("v2") ? BucketDnsConfig.Signature.V2 : BucketDnsConfig.Signature.V4;
         }
 
         private BucketDnsConfig.CatalogSettings catalog() {

@@ -54,6 +54,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>TCP is bound without {@code SO_REUSEPORT}: a port already served by another process makes
  * start-up fail instead of silently sharing its UDP traffic.
+ *
+ * <p>Most of its length is the set of bound addresses: wildcards matched against the host's
+ * interfaces every few seconds, and a reload's two-phase change that keeps the sockets of kept
+ * addresses; both edit the one address map under the same lock, so they stay together.
  */
 public final class DnsServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DnsServer.class);
