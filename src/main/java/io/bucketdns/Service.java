@@ -15,7 +15,7 @@ import io.bucketdns.config.Reload;
 import io.bucketdns.dns.Authority;
 import io.bucketdns.dns.QueryObserver;
 import io.bucketdns.dns.Resolver;
-import io.bucketdns.file.FileSourceSetup;
+import io.bucketdns.file.FileCatalogSource;
 import io.bucketdns.haproxy.HaproxySetup;
 import io.bucketdns.ops.Logging;
 import io.bucketdns.ops.Metrics;
@@ -25,7 +25,7 @@ import io.bucketdns.ops.QueryLog;
 import io.bucketdns.pdns.HttpSetup;
 import io.bucketdns.pdns.RemoteBackend;
 import io.bucketdns.pdns.UnixSetup;
-import io.bucketdns.rgw.RgwSourceSetup;
+import io.bucketdns.rgw.RgwCatalogSource;
 import io.bucketdns.server.DnsServer;
 import io.bucketdns.server.DnsSetup;
 import java.io.IOException;
@@ -62,7 +62,9 @@ public final class Service implements AutoCloseable, Context {
     static final List<Setup<?, ?>> SETUPS = List.of(new OpsSetup(), new HttpSetup(), new UnixSetup(), new DnsSetup(), new HaproxySetup());
 
     /** Every kind of catalog source; {@code [catalog] source} picks one. */
-    static final List<SourceSetup> SOURCES = List.of(new FileSourceSetup(), new RgwSourceSetup());
+    static final List<SourceSetup> SOURCES = List.of(
+            new SourceSetup(BucketDnsConfig.Source.FILE, (config, context) -> FileCatalogSource.of(config)),
+            new SourceSetup(BucketDnsConfig.Source.RGW, (config, context) -> new RgwCatalogSource(config, context::rgwCall)));
 
     /** A running component and the settings it was started from. */
     private record Running<C extends AutoCloseable, S>(Setup<C, S> setup, C component, S settings) {
@@ -144,7 +146,7 @@ public final class Service implements AutoCloseable, Context {
             return null;
         }
         try {
-            return new Running<>(setup, setup.start(cfg, this), settings);
+            return started(new Running<>(setup, setup.start(cfg, this), settings));
         } catch (IOException e) {
             throw cannotListen(setup, setup.describe(settings), e);
         }
@@ -267,10 +269,11 @@ public final class Service implements AutoCloseable, Context {
         try {
             if (now == null) {
                 C c = setup.start(next, this);
-                return new Step(new Running<>(setup, c, wanted), () -> {}, () -> setup.stop(c, this));
+                return new Step(started(new Running<>(setup, c, wanted)), () -> {}, () -> setup.stop(c, this));
             }
             Setup.Change<C> change = setup.change(now.component(), next, this);
-            return new Step(new Running<>(setup, change.result(), wanted), change.commit(), change.abort());
+            Running<C, S> after = new Running<>(setup, change.result(), wanted);
+            return new Step(change.result() == now.component() ? after : started(after), change.commit(), change.abort());
         } catch (IOException e) {
             throw cannotListen(setup, setup.describe(wanted), e);
         }
@@ -279,6 +282,11 @@ public final class Service implements AutoCloseable, Context {
     /** The running components in the order of {@code setups}, whatever order reloads started them in. */
     private List<Running<?, ?>> inOrder() {
         return setups.stream().<Running<?, ?>>map(running::get).filter(Objects::nonNull).toList();
+    }
+
+    private static <C extends AutoCloseable, S> Running<C, S> started(Running<C, S> r) {
+        LOG.info("{}", r.setup().started(r.component(), r.settings()));
+        return r;
     }
 
     private static <C extends AutoCloseable, S> void update(Running<C, S> r, BucketDnsConfig next) {
@@ -317,7 +325,7 @@ public final class Service implements AutoCloseable, Context {
 
     private CatalogSource startSource(BucketDnsConfig config, CatalogWriter writer) {
         SourceSetup setup = SOURCES.stream().filter(s -> s.source() == config.catalog().source()).findFirst().orElseThrow();
-        CatalogSource source = setup.create(config, this);
+        CatalogSource source = setup.create().apply(config, this);
         try {
             source.start(writer);
         } catch (RuntimeException e) {

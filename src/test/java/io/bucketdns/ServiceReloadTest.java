@@ -64,6 +64,11 @@ class ServiceReloadTest {
         }
 
         @Override
+        public String started(Part running, Object settings) {
+            return name + " started";
+        }
+
+        @Override
         public void update(Part running, BucketDnsConfig config) {
             events.add("update " + name + " " + running.settings());
         }

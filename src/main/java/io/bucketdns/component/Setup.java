@@ -2,6 +2,7 @@ package io.bucketdns.component;
 
 import io.bucketdns.config.BucketDnsConfig;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 
 /**
  * How one kind of component (a frontend, or a feed of catalog changes) starts from the config,
@@ -26,13 +27,16 @@ public interface Setup<C extends AutoCloseable, S> {
      */
     S settings(BucketDnsConfig config);
 
-    /** Where it runs, for the log and a reload's summary, e.g. {@code 127.0.0.1:9780}. */
+    /** Where it runs, for a reload's summary, e.g. {@code 127.0.0.1:9780}: an address as host:port, else the settings' own text. */
     default String describe(S settings) {
-        return settings.toString();
+        return settings instanceof InetSocketAddress a ? a.getHostString() + ":" + a.getPort() : settings.toString();
     }
 
-    /** Starts it: binds its listeners and logs where. */
+    /** Starts it: binds its listeners. */
     C start(BucketDnsConfig config, Context context) throws IOException;
+
+    /** The line {@code Service} logs once it started, saying where it listens (operators grep for these). */
+    String started(C running, S settings);
 
     /** Applies a reload's keys that need no restart to a running component. */
     default void update(C running, BucketDnsConfig config) {}

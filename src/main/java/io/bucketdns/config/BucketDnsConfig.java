@@ -138,6 +138,12 @@ public record BucketDnsConfig(
         public UnixSocket {
             mode = Set.copyOf(mode);
         }
+
+        /** As PowerDNS's connection string names it. */
+        @Override
+        public String toString() {
+            return "unix:path=" + path;
+        }
     }
 
     /**
@@ -158,7 +164,12 @@ public record BucketDnsConfig(
      * @param omitZonegroup the zonegroup whose buckets stay out of the map (the proxy's default
      *     backend serves them); null to list every bucket
      */
-    public record Haproxy(Path map, java.net.SocketAddress runtimeSocket, String omitZonegroup) {}
+    public record Haproxy(Path map, java.net.SocketAddress runtimeSocket, String omitZonegroup) {
+        @Override
+        public String toString() {
+            return "map " + map;
+        }
+    }
 
     /** The AWS signature version of Admin Ops requests ({@code [powerdns] rgw_signature}). */
     public enum Signature {

@@ -109,37 +109,30 @@ final class Values {
     }
 
     long whole(String section, String key) {
-        Key row = row(section, key);
-        try {
-            return ((Type.Whole) row.type()).parse(scalar(section, key), row.defaultValue());
-        } catch (Type.Invalid e) {
-            throw error(section, key, e.problem());
-        }
+        return typed(section, key, Type.Whole.class, (t, raw, example) -> t.parse(raw, example));
     }
 
     Duration span(String section, String key) {
-        Key row = row(section, key);
-        try {
-            return ((Type.Span) row.type()).parse(scalar(section, key), row.defaultValue());
-        } catch (Type.Invalid e) {
-            throw error(section, key, e.problem());
-        }
+        return typed(section, key, Type.Span.class, (t, raw, example) -> t.parse(raw, example));
     }
 
     boolean flag(String section, String key) {
-        Type.Flag type = (Type.Flag) row(section, key).type();
-        try {
-            return type.parse(scalar(section, key));
-        } catch (Type.Invalid e) {
-            throw error(section, key, e.problem());
-        }
+        return typed(section, key, Type.Flag.class, (t, raw, example) -> t.parse(raw));
     }
 
     /** One of the row's choices, lowercase and with aliases resolved. */
     String choice(String section, String key) {
-        Type.OneOf type = (Type.OneOf) row(section, key).type();
+        return typed(section, key, Type.OneOf.class, (t, raw, example) -> t.parse(raw));
+    }
+
+    private interface Parse<T extends Type, V> {
+        V parse(T type, String raw, String example) throws Type.Invalid;
+    }
+
+    private <T extends Type, V> V typed(String section, String key, Class<T> type, Parse<T, V> parse) {
+        Key row = row(section, key);
         try {
-            return type.parse(scalar(section, key));
+            return parse.parse(type.cast(row.type()), scalar(section, key), row.defaultValue());
         } catch (Type.Invalid e) {
             throw error(section, key, e.problem());
         }

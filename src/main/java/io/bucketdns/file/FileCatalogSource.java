@@ -6,6 +6,7 @@ import io.bucketdns.catalog.CatalogSource;
 import io.bucketdns.catalog.CatalogWriter;
 import io.bucketdns.catalog.LiveCatalog;
 import io.bucketdns.catalog.Zonegroup;
+import io.bucketdns.config.BucketDnsConfig;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +42,19 @@ public final class FileCatalogSource implements CatalogSource {
     private StableFile stable;
     private Object lastSeen;
     private Object lastReported;
+
+    /**
+     * The source {@code [catalog] source = file} names: its bucket file, the zonegroups of {@code
+     * [zonegroup.NAME]}, unknown buckets sent to {@code default_zonegroup} or else the first one.
+     */
+    public static FileCatalogSource of(BucketDnsConfig config) {
+        Map<String, Zonegroup> zonegroups = new LinkedHashMap<>();
+        config.zonegroupHostnames().forEach((name, host) -> zonegroups.put(name, new Zonegroup(name, host)));
+        String def = config.catalog().defaultZonegroup();
+        // ConfigLoader guarantees a named default exists; without one, the first zonegroup configured.
+        Zonegroup fallback = def != null ? zonegroups.get(def) : zonegroups.values().iterator().next();
+        return new FileCatalogSource(config.catalog().file(), zonegroups, fallback);
+    }
 
     /**
      * @param file the bucket file

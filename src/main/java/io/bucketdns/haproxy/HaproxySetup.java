@@ -3,13 +3,9 @@ package io.bucketdns.haproxy;
 import io.bucketdns.component.Context;
 import io.bucketdns.component.Setup;
 import io.bucketdns.config.BucketDnsConfig;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** HAProxy's bucket map, fed from catalog changes while {@code [haproxy]} is present. */
 public final class HaproxySetup implements Setup<HaproxyFeed, BucketDnsConfig.Haproxy> {
-    private static final Logger LOG = LoggerFactory.getLogger(HaproxySetup.class);
-
     @Override
     public String name() {
         return "haproxy";
@@ -21,18 +17,12 @@ public final class HaproxySetup implements Setup<HaproxyFeed, BucketDnsConfig.Ha
     }
 
     @Override
-    public String describe(BucketDnsConfig.Haproxy settings) {
-        return "map " + settings.map();
-    }
-
-    @Override
     public HaproxyFeed start(BucketDnsConfig config, Context context) {
         BucketDnsConfig.Haproxy s = settings(config);
         // asked at each write, so a catalog a reload rebuilds is waited for too
         HaproxyFeed feed = HaproxyFeed.create(s, () -> context.catalog().isLoaded());
         context.addCatalogListener(feed);
         feed.start(context.catalog().current());
-        LOG.info("haproxy: feeding map {}{}", s.map(), s.runtimeSocket() == null ? " (file only)" : "");
         return feed;
     }
 
@@ -40,5 +30,10 @@ public final class HaproxySetup implements Setup<HaproxyFeed, BucketDnsConfig.Ha
     public void stop(HaproxyFeed running, Context context) {
         context.removeCatalogListener(running);
         running.close();
+    }
+
+    @Override
+    public String started(HaproxyFeed running, BucketDnsConfig.Haproxy settings) {
+        return "haproxy: feeding map " + settings.map() + (settings.runtimeSocket() == null ? " (file only)" : "");
     }
 }

@@ -4,13 +4,9 @@ import io.bucketdns.component.Context;
 import io.bucketdns.component.Setup;
 import io.bucketdns.config.BucketDnsConfig;
 import java.io.IOException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** PowerDNS's unix connector, on {@code [powerdns] unix_socket} with its mode and group. */
 public final class UnixSetup implements Setup<UnixConnector, BucketDnsConfig.UnixSocket> {
-    private static final Logger LOG = LoggerFactory.getLogger(UnixSetup.class);
-
     @Override
     public String name() {
         return "unix";
@@ -22,15 +18,13 @@ public final class UnixSetup implements Setup<UnixConnector, BucketDnsConfig.Uni
     }
 
     @Override
-    public String describe(BucketDnsConfig.UnixSocket settings) {
-        return "unix:path=" + settings.path();
+    public UnixConnector start(BucketDnsConfig config, Context context) throws IOException {
+        BucketDnsConfig.UnixSocket s = settings(config);
+        return UnixConnector.start(s.path(), s.mode(), s.group(), new RemoteBackend(context.authority(), name()));
     }
 
     @Override
-    public UnixConnector start(BucketDnsConfig config, Context context) throws IOException {
-        BucketDnsConfig.UnixSocket s = settings(config);
-        UnixConnector unix = UnixConnector.start(s.path(), s.mode(), s.group(), new RemoteBackend(context.authority(), name()));
-        LOG.info("powerdns remote backend: unix:path={}", s.path());
-        return unix;
+    public String started(UnixConnector running, BucketDnsConfig.UnixSocket settings) {
+        return "powerdns remote backend: unix:path=" + settings.path();
     }
 }

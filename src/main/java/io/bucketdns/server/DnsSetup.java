@@ -7,16 +7,12 @@ import io.bucketdns.config.Schema;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The standalone DNS server, on {@code [dns] listen}. A reload keeps the socket of every address
  * the new {@code listen} keeps, and applies the rate limit and the TCP idle timeout in place.
  */
 public final class DnsSetup implements Setup<DnsServer, List<InetSocketAddress>> {
-    private static final Logger LOG = LoggerFactory.getLogger(DnsSetup.class);
-
     @Override
     public String name() {
         return "dns";
@@ -30,9 +26,7 @@ public final class DnsSetup implements Setup<DnsServer, List<InetSocketAddress>>
     @Override
     public DnsServer start(BucketDnsConfig config, Context context) throws IOException {
         DnsServer.Limits limits = DnsServer.Limits.defaults().withTcpIdleTimeout(config.duration(Schema.DNS_TCP_IDLE_TIMEOUT));
-        DnsServer dns = DnsServer.start(config.dnsListen(), context.authority(), limits, config.dnsRateLimit());
-        LOG.info("dns server: udp and tcp on {}", dns.addresses());
-        return dns;
+        return DnsServer.start(config.dnsListen(), context.authority(), limits, config.dnsRateLimit());
     }
 
     @Override
@@ -45,5 +39,10 @@ public final class DnsSetup implements Setup<DnsServer, List<InetSocketAddress>>
     public Change<DnsServer> change(DnsServer running, BucketDnsConfig next, Context context) throws IOException {
         DnsServer.Change c = running.change(next.dnsListen());
         return new Change<>(running, c::commit, c::abort);
+    }
+
+    @Override
+    public String started(DnsServer running, List<InetSocketAddress> settings) {
+        return "dns server: udp and tcp on " + running.addresses();
     }
 }
