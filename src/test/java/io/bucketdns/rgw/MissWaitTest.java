@@ -78,7 +78,7 @@ class MissWaitTest {
     }
 
     private LiveAuthority authority(int perSecond, Duration wait) {
-        MissLookups misses = new MissLookups(perSecond, wait, this::locate, writer);
+        MissLookups misses = new MissLookups(perSecond, wait, this::locate, writer, io.bucketdns.time.Scheduler.thread("rgw-miss-wait"));
         return LiveAuthority.of(List.of(Fixtures.ZONE), live, misses, QueryObserver.NONE);
     }
 
