@@ -96,7 +96,7 @@ public final class RgwCatalogSource implements CatalogSource {
         this(config, httpTiming, timing, AdminCallObserver.NONE);
     }
 
-    private RgwCatalogSource(BucketDnsConfig config, AdminHttp.Timing httpTiming, Timing timing, AdminCallObserver calls) {
+    RgwCatalogSource(BucketDnsConfig config, AdminHttp.Timing httpTiming, Timing timing, AdminCallObserver calls) {
         this.settings = config.catalog();
         this.hostnameOverrides = config.zonegroupHostnames();
         this.globalZones = config.zones().stream().map(Zone::name).collect(Collectors.toUnmodifiableSet());

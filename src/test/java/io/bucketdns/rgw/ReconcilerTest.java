@@ -2,9 +2,9 @@ package io.bucketdns.rgw;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.bucketdns.Eventually;
 import io.bucketdns.catalog.Catalog;
 import io.bucketdns.catalog.CatalogHealth;
+import io.bucketdns.catalog.CatalogWait;
 import io.bucketdns.catalog.CatalogWriter;
 import io.bucketdns.catalog.LiveCatalog;
 import io.bucketdns.catalog.Zonegroup;
@@ -122,7 +122,7 @@ class ReconcilerTest {
                 // interrupted: the process went down
             }
         });
-        assertThat(Eventually.within(Duration.ofSeconds(10), () -> catalog().size() == 2000)).isTrue();
+        assertThat(CatalogWait.until(writer, Duration.ofSeconds(10), c -> c.size() == 2000)).isTrue();
         first.interrupt();
         first.join();
         CatalogWriter.State saved = writer.state(); // what the snapshot holds
