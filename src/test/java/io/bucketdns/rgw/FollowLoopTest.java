@@ -4,29 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Following the log at its pace, on a manual clock: what is read when, and what it brings. */
-class FollowLoopTest {
+class FollowLoopTest extends OnFakeRgw {
     private static final Duration WAKE = ShardSchedule.WAKE;
 
-    private FakeRgw rgw;
-    private Jobs jobs;
-
-    @BeforeEach
-    void start() throws Exception {
-        rgw = new FakeRgw();
-        rgw.preload(Map.of("old", Fixtures.EU_ID));
-        jobs = new Jobs(rgw);
-        jobs.loadFirst();
+    @Override
+    Map<String, String> buckets() {
+        return Map.of("old", Fixtures.EU_ID);
     }
 
-    @AfterEach
-    void stop() {
-        jobs.close();
-        rgw.close();
+    @BeforeEach
+    void loadFirst() {
+        jobs.loadFirst();
     }
 
     @Test
@@ -106,9 +98,8 @@ class FollowLoopTest {
 
     @Test
     void aPauseLongerThanTheLogIsKeptEndsInAReconciliation() {
-        jobs.close();
         // a log kept 30 s rather than RGW's 15 min: the same rule, at a fraction of the failing reads
-        jobs = new Jobs(rgw, new FollowLoop.Pace(Jobs.PACE.sweep(), Jobs.PACE.hotFor(), Jobs.PACE.fresh(), Duration.ofSeconds(30)), null);
+        rewire(new FollowLoop.Pace(Jobs.PACE.sweep(), Jobs.PACE.hotFor(), Jobs.PACE.fresh(), Duration.ofSeconds(30)), null);
         jobs.loadFirst();
         jobs.follow.start();
         jobs.clock.runDue();

@@ -6,28 +6,10 @@ import io.bucketdns.catalog.CatalogException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** One reconciliation at a time, on the queue's own scheduler (a manual one here). */
-class ReconciliationQueueTest {
-    private FakeRgw rgw;
-    private Jobs jobs;
-
-    @BeforeEach
-    void start() throws Exception {
-        rgw = new FakeRgw();
-        rgw.preload(Map.of("foo", Fixtures.EU_ID, "bar", Fixtures.US_ID));
-        jobs = new Jobs(rgw);
-    }
-
-    @AfterEach
-    void stop() {
-        jobs.close();
-        rgw.close();
-    }
-
+class ReconciliationQueueTest extends OnFakeRgw {
     @Test
     void aRequestWhileOneIsQueuedIsThatSameOne() {
         CompletableFuture<Void> first = jobs.reconciliations.request(null, "start");
@@ -72,8 +54,7 @@ class ReconciliationQueueTest {
 
     @Test
     void aReconciliationThatCannotNameItsDefaultFailsWithTheFix() {
-        jobs.close();
-        jobs = new Jobs(rgw, Jobs.PACE, "mars");
+        rewire(Jobs.PACE, "mars");
 
         CompletableFuture<Void> r = jobs.reconciliations.request(null, "start");
         jobs.clock.runDue();

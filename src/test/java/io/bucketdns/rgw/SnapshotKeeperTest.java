@@ -52,6 +52,15 @@ class SnapshotKeeperTest {
         writer.complete().join();
     }
 
+    /** A keeper looking every {@link #EVERY} that has written a loaded catalog of foo once. */
+    private SnapshotKeeper writtenOnce(Path file) {
+        loaded(Map.of("foo", "eu"));
+        SnapshotKeeper keeper = keeper(file, Map.of(), null);
+        keeper.keepEvery(EVERY);
+        clock.advance(EVERY);
+        return keeper;
+    }
+
     private static Map<String, String> buckets(Path file) throws Exception {
         Map<String, String> out = new TreeMap<>();
         CatalogSnapshot.read(file).catalog().forEachBucket((b, z) -> out.put(b, z.name()));
@@ -61,11 +70,8 @@ class SnapshotKeeperTest {
     @Test
     void aChangeIsWrittenAtTheNextLookAndAtMostOncePerInterval() throws Exception {
         Path file = dir.resolve("catalog.gz");
-        loaded(Map.of("foo", "eu"));
-        SnapshotKeeper keeper = keeper(file, Map.of(), null);
-        keeper.keepEvery(EVERY);
+        writtenOnce(file);
 
-        clock.advance(EVERY);
         assertThat(buckets(file)).containsExactly(Map.entry("foo", "eu"));
 
         clock.advance(Duration.ofSeconds(1));
@@ -94,10 +100,7 @@ class SnapshotKeeperTest {
     @Test
     void unchangedItIsTouchedOnlyWhileTheLogIsReadAllThrough() throws Exception {
         Path file = dir.resolve("catalog.gz");
-        loaded(Map.of("foo", "eu"));
-        SnapshotKeeper keeper = keeper(file, Map.of(), null);
-        keeper.keepEvery(EVERY);
-        clock.advance(EVERY); // written
+        writtenOnce(file);
         Instant written = CatalogSnapshot.read(file).currentAsOf();
 
         oldestRead.set(null); // some shard was never read
@@ -116,10 +119,7 @@ class SnapshotKeeperTest {
     @Test
     void closeWritesWhatIsInForceWhateverTheInterval() throws Exception {
         Path file = dir.resolve("catalog.gz");
-        loaded(Map.of("foo", "eu"));
-        SnapshotKeeper keeper = keeper(file, Map.of(), null);
-        keeper.keepEvery(EVERY);
-        clock.advance(EVERY);
+        SnapshotKeeper keeper = writtenOnce(file);
         writer.change(Map.of("bar", "us"), Map.of()).join();
 
         keeper.close();

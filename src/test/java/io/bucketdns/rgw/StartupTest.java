@@ -9,28 +9,11 @@ import io.bucketdns.file.CatalogSnapshot;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** What a start does with or without a snapshot: which reads, which listing, on a manual clock. */
-class StartupTest {
+class StartupTest extends OnFakeRgw {
     private static final Duration TRIM = Duration.ofMinutes(15);
-
-    private FakeRgw rgw;
-    private Jobs jobs;
-
-    @BeforeEach
-    void start() throws Exception {
-        rgw = new FakeRgw();
-        rgw.preload(Map.of("foo", Fixtures.EU_ID, "bar", Fixtures.US_ID));
-    }
-
-    @AfterEach
-    void stop() {
-        jobs.close();
-        rgw.close();
-    }
 
     private Startup startup(Duration startWait) {
         return new Startup(jobs.maps, jobs.follow, jobs.reconciliations, startWait, TRIM, jobs.clock);
@@ -38,22 +21,18 @@ class StartupTest {
 
     /** What an earlier instance left: its catalog and marks, current as of {@code age} ago. */
     private CatalogSnapshot.Loaded snapshotOfAnEarlierRun(Duration age, Map<String, String> changeMarks) throws Exception {
-        try (Jobs earlier = new Jobs(rgw)) {
-            earlier.loadFirst();
-            CatalogWriter.State s = earlier.writer.state();
-            Map<String, String> marks = new HashMap<>(s.marks());
-            marks.putAll(changeMarks);
-            marks.values().removeIf(v -> v == null);
-            jobs = new Jobs(rgw);
-            jobs.writer.replace(s.catalog(), marks).join(); // what SnapshotKeeper.load puts in force
-            return new CatalogSnapshot.Loaded(s.catalog(), marks, jobs.clock.instant().minus(age));
-        }
+        jobs.loadFirst();
+        CatalogWriter.State s = jobs.writer.state();
+        Map<String, String> marks = new HashMap<>(s.marks());
+        marks.putAll(changeMarks);
+        marks.values().removeIf(v -> v == null);
+        rewire(Jobs.PACE, null);
+        jobs.writer.replace(s.catalog(), marks).join(); // what SnapshotKeeper.load puts in force
+        return new CatalogSnapshot.Loaded(s.catalog(), marks, jobs.clock.instant().minus(age));
     }
 
     @Test
     void withoutASnapshotItListsEveryBucketAfterTakingTheLogsPosition() {
-        jobs = new Jobs(rgw);
-
         startup(Duration.ZERO).run(null); // answers meanwhile: a large load goes on after start
         assertThat(jobs.writer.state().mark(RgwCatalogSource.POSITION)).as("taken before listing").isNotNull();
         assertThat(jobs.live.isLoaded()).isFalse();
@@ -66,7 +45,6 @@ class StartupTest {
 
     @Test
     void withoutASnapshotOrRgwTheStartFailsWithTheReason() {
-        jobs = new Jobs(rgw);
         rgw.realm().fail("config");
 
         assertThatThrownBy(() -> startup(Duration.ZERO).run(null)).isInstanceOf(CatalogException.class)

@@ -6,27 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.bucketdns.catalog.CatalogException;
 import io.bucketdns.catalog.Zonegroup;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The zonegroup map in force: its hosts and default in the catalog, read again at its interval. */
-class ZonegroupMapWatcherTest {
-    private FakeRgw rgw;
-    private Jobs jobs;
-
-    @BeforeEach
-    void start() throws Exception {
-        rgw = new FakeRgw();
-        jobs = new Jobs(rgw);
-    }
-
-    @AfterEach
-    void stop() {
-        jobs.close();
-        rgw.close();
-    }
-
+class ZonegroupMapWatcherTest extends OnFakeRgw {
     @Test
     void theMapsZonegroupsAreInForceWithTheConfiguredHostnamesAndTheMasterAsDefault() {
         assertThat(jobs.maps.map()).isNull();
@@ -67,8 +50,7 @@ class ZonegroupMapWatcherTest {
 
     @Test
     void aDefaultThatIsNoZonegroupOfTheRealmNamesTheChoices() {
-        jobs.close();
-        jobs = new Jobs(rgw, Jobs.PACE, "mars");
+        rewire(Jobs.PACE, "mars");
 
         assertThatThrownBy(jobs.maps::refresh).isInstanceOf(CatalogException.class)
                 .hasMessage("[catalog] default_zonegroup = mars is not a zonegroup of the RGW realm; fix: name one of eu, us,"
