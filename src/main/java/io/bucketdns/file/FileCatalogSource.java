@@ -7,18 +7,17 @@ import io.bucketdns.catalog.CatalogWriter;
 import io.bucketdns.catalog.LiveCatalog;
 import io.bucketdns.catalog.Zonegroup;
 import io.bucketdns.config.BucketDnsConfig;
+import io.bucketdns.time.Scheduler;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +29,9 @@ import org.slf4j.LoggerFactory;
  * change is read once it has held still ({@link StableFile}) and answered within a second or so. A
  * file that fails to parse, or that has no buckets without saying so, is reported once, with its
  * line, and the last good catalog stays in force.
+ *
+ * <p>Threads: polls run on the source's own scheduler ({@code catalog-file-poller}), whose clock
+ * also tells when a version has held still.
  */
 public final class FileCatalogSource implements CatalogSource {
     static final long POLL_MILLIS = 250;
@@ -38,7 +40,7 @@ public final class FileCatalogSource implements CatalogSource {
     private final Path file;
     private final Map<String, Zonegroup> zonegroups;
     private final Zonegroup defaultZonegroup;
-    private ScheduledExecutorService poller;
+    private final Scheduler poller;
     private StableFile stable;
     private Object lastSeen;
     private Object lastReported;
@@ -62,6 +64,12 @@ public final class FileCatalogSource implements CatalogSource {
      * @param defaultZonegroup where unknown buckets go; null for none
      */
     public FileCatalogSource(Path file, Map<String, Zonegroup> zonegroups, Zonegroup defaultZonegroup) {
+        this(file, zonegroups, defaultZonegroup, Scheduler.thread("catalog-file-poller"));
+    }
+
+    /** The same, polling on {@code poller}: the source owns it and closes it. */
+    FileCatalogSource(Path file, Map<String, Zonegroup> zonegroups, Zonegroup defaultZonegroup, Scheduler poller) {
+        this.poller = poller;
         this.file = file;
         this.zonegroups = Collections.unmodifiableMap(new LinkedHashMap<>(zonegroups));
         this.defaultZonegroup = defaultZonegroup;
@@ -71,21 +79,16 @@ public final class FileCatalogSource implements CatalogSource {
     public void start(CatalogWriter writer) {
         LiveCatalog target = writer.live();
         stable = new StableFile(file);
-        lastSeen = stable.settled(System.nanoTime());
+        lastSeen = stable.settled(poller.nanoTime());
         writer.replace(load(target.current().serial()), Map.of()).join();
         target.health().fullLoadDone();
         LOG.info("catalog: {} buckets from {}", target.current().size(), file);
-        poller = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "catalog-file-poller");
-            t.setDaemon(true);
-            return t;
-        });
-        poller.scheduleWithFixedDelay(() -> poll(writer), POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
+        poller.repeat(() -> poll(writer), Duration.ofMillis(POLL_MILLIS), Duration.ofMillis(POLL_MILLIS));
     }
 
     private void poll(CatalogWriter writer) {
         LiveCatalog target = writer.live();
-        Object now = stable.settled(System.nanoTime());
+        Object now = stable.settled(poller.nanoTime());
         if (Objects.equals(now, lastSeen)) {
             if (!Objects.equals(now, lastReported)) {
                 target.health().synced();
@@ -122,8 +125,6 @@ public final class FileCatalogSource implements CatalogSource {
 
     @Override
     public void close() {
-        if (poller != null) {
-            poller.shutdownNow();
-        }
+        poller.close();
     }
 }

@@ -5,13 +5,13 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.bucketdns.catalog.CatalogWriter;
 import io.bucketdns.catalog.LiveCatalog;
 import io.bucketdns.catalog.MissListener;
+import io.bucketdns.time.Scheduler;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,21 +28,27 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The negative cache is short on purpose: a bucket created right after a look-up found nothing
  * must be found by the next question a second later, whatever the log has brought by then.
+ *
+ * <p>Threads: questions call {@link #onMiss} from any thread; each look-up runs on a virtual
+ * thread of its own (they block on RGW, a few hundred at most a second); the waits end on this
+ * object's own scheduler ({@code rgw-miss-wait}), whose clock also paces the rate and the
+ * negative cache.
  */
-final class MissLookups implements MissListener {
+final class MissLookups implements MissListener, AutoCloseable {
     static final Duration NEGATIVE_TTL = Duration.ofMillis(500);
     /** Bounds the memory a flood can take: beyond it, the oldest negative entries go. */
     private static final int NEGATIVE_MAX = 100_000;
     private static final Logger LOG = LoggerFactory.getLogger(MissLookups.class);
 
     private final RateLimit rate;
-    private final long waitNanos;
+    private final Duration wait;
+    private final Scheduler scheduler;
     private final Function<String, Optional<String>> locate;
     private final CatalogWriter writer;
     private final LiveCatalog catalog;
     /** Each name being looked up, to the look-up's completion: askers share it. */
     private final Map<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
-    private final Cache<String, Boolean> missing = Caffeine.newBuilder().expireAfterWrite(NEGATIVE_TTL).maximumSize(NEGATIVE_MAX).build();
+    private final Cache<String, Boolean> missing;
 
     /**
      * @param perSecond look-ups allowed per second
@@ -50,10 +56,13 @@ final class MissLookups implements MissListener {
      * @param locate a bucket's zonegroup name, empty when it does not exist; may throw {@link RgwException}
      * @param writer where a found bucket is added; it drops the finding when newer news about the
      *     bucket (the log's deletion) was applied while the look-up ran
+     * @param scheduler this object's own
      */
-    MissLookups(int perSecond, Duration wait, Function<String, Optional<String>> locate, CatalogWriter writer) {
-        this.rate = new RateLimit(perSecond);
-        this.waitNanos = wait.toNanos();
+    MissLookups(int perSecond, Duration wait, Function<String, Optional<String>> locate, CatalogWriter writer, Scheduler scheduler) {
+        this.rate = new RateLimit(perSecond, scheduler::nanoTime);
+        this.wait = wait;
+        this.scheduler = scheduler;
+        this.missing = Caffeine.newBuilder().ticker(scheduler::nanoTime).expireAfterWrite(NEGATIVE_TTL).maximumSize(NEGATIVE_MAX).build();
         this.locate = locate;
         this.writer = writer;
         this.catalog = writer.live();
@@ -81,7 +90,12 @@ final class MissLookups implements MissListener {
             }
         }
         // each asker waits on its own copy: one asker's deadline must not end the others' wait
-        return waitNanos == 0 ? NOT_LOOKED_UP : shared.copy().completeOnTimeout(null, waitNanos, TimeUnit.NANOSECONDS);
+        if (wait.isZero()) {
+            return NOT_LOOKED_UP;
+        }
+        CompletableFuture<Void> mine = shared.copy();
+        scheduler.schedule(() -> mine.complete(null), wait);
+        return mine;
     }
 
     private void lookUp(String bucket, CompletableFuture<Void> done) {
@@ -104,5 +118,11 @@ final class MissLookups implements MissListener {
                 done.complete(null);
             });
         }
+    }
+
+    /** Ends the waits' clock; look-ups under way still end their askers' waits. */
+    @Override
+    public void close() {
+        scheduler.close();
     }
 }

@@ -70,27 +70,21 @@ final class Reconciler {
 
     private final AdminOps api;
     private final CatalogWriter writer;
-    private final Supplier<ZonegroupMap> map;
-    private final Runnable refreshMap;
+    private final BucketLocator locator;
     private final Staleness staleness;
-    private final int inFlight;
     private final Duration firstBackoff;
 
     /**
      * @param api where to list and look up (spread over the realm's gateways)
-     * @param map the zonegroup map in force, naming zonegroup ids
-     * @param refreshMap reads the map again (a bucket in a zonegroup created since)
+     * @param locator names the zonegroups the look-ups find
      * @param staleness told about failures and successes
      * @param firstBackoff the first wait before retrying a failed page; doubles up to a minute
      */
-    Reconciler(AdminOps api, CatalogWriter writer, Supplier<ZonegroupMap> map, Runnable refreshMap, Staleness staleness, int inFlight,
-            Duration firstBackoff) {
+    Reconciler(AdminOps api, CatalogWriter writer, BucketLocator locator, Staleness staleness, Duration firstBackoff) {
         this.api = api;
         this.writer = writer;
-        this.map = map;
-        this.refreshMap = refreshMap;
+        this.locator = locator;
         this.staleness = staleness;
-        this.inFlight = inFlight;
         this.firstBackoff = firstBackoff;
     }
 
@@ -172,23 +166,9 @@ final class Reconciler {
         long[] asOf = {writer.sequence()};
         List<Optional<String>> ids = names.isEmpty() ? List.of() : retrying("look up " + names.size() + " buckets", () -> {
             asOf[0] = writer.sequence(); // each attempt is news as of its own start
-            return Fanout.map(names, inFlight, api::locate);
+            return locator.ids(api, names);
         });
-        ZonegroupMap first = map.get();
-        if (ids.stream().flatMap(Optional::stream).anyMatch(id -> first.nameOf(id) == null)) {
-            refreshMap.run(); // a zonegroup created since the map was read
-        }
-        ZonegroupMap m = map.get();
-        Map<String, String> found = new HashMap<>();
-        for (int i = 0; i < names.size(); i++) {
-            Optional<String> id = ids.get(i);
-            String zonegroup = id.map(m::nameOf).orElse(null);
-            if (id.isPresent() && zonegroup == null) {
-                LOG.warn("catalog: bucket {} is in zonegroup id '{}', which the zonegroup map does not list; skipped", names.get(i), id.get());
-                continue;
-            }
-            found.put(names.get(i), zonegroup);
-        }
+        Map<String, String> found = locator.names(names, ids, LOG, "skipped");
         Catalog before = writer.live().current();
         Catalog after = writer.observe(found, asOf[0], marks).join();
         return found.entrySet().stream().filter(e -> !java.util.Objects.equals(name(before.zonegroupOf(e.getKey())), e.getValue())

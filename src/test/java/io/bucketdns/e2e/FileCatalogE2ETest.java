@@ -78,16 +78,16 @@ class FileCatalogE2ETest {
                 run("i=0; : > buckets.txt; while [ $i -lt 10 ]; do sed -n \"$((i * 20000 + 1)),$(((i + 1) * 20000))p\" next.txt >> buckets.txt;"
                         + " sleep 0.2; i=$((i + 1)); done");
                 String last = "bucket-" + (LINES - 1);
-                assertThat(io.bucketdns.Eventually.within(Duration.ofSeconds(20),
+                assertThat(E2EWait.within(Duration.ofSeconds(20),
                         () -> answers.containsKey(last + " CNAME " + last + ".o.example.eu."))).as("the new file went live").isTrue();
 
                 run(": > buckets.txt");
                 // the emptied file has been read and refused (the client kept asking meanwhile) ...
-                assertThat(io.bucketdns.Eventually.within(Duration.ofSeconds(20), () -> String.valueOf(
+                assertThat(E2EWait.within(Duration.ofSeconds(20), () -> String.valueOf(
                         service.catalog().health().lastError()).contains("no buckets, which would empty the catalog of 200000"))).isTrue();
                 // ... and answers keep coming from the whole catalog after that
                 long more = answers.values().stream().mapToLong(Long::longValue).sum();
-                assertThat(io.bucketdns.Eventually.within(Duration.ofSeconds(20),
+                assertThat(E2EWait.within(Duration.ofSeconds(20),
                         () -> answers.values().stream().mapToLong(Long::longValue).sum() > more + 300)).isTrue();
             } finally {
                 asking.set(false);

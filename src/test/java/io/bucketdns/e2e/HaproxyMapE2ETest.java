@@ -2,7 +2,6 @@ package io.bucketdns.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.bucketdns.Eventually;
 import io.bucketdns.catalog.Catalog;
 import io.bucketdns.catalog.CatalogWriter;
 import io.bucketdns.catalog.LiveCatalog;
@@ -118,12 +117,12 @@ class HaproxyMapE2ETest {
     }
 
     private void awaitRuntimeMap(Map<String, String> expected) {
-        boolean ok = Eventually.within(LIMIT, () -> haproxy.map(mapFile).equals(expected));
+        boolean ok = E2EWait.within(LIMIT, () -> haproxy.map(mapFile).equals(expected));
         assertThat(ok).as("HAProxy's map within %s; it holds %s", LIMIT, describe(() -> haproxy.map(mapFile))).isTrue();
     }
 
     private void awaitFile(Map<String, String> expected) {
-        boolean ok = Eventually.within(LIMIT, () -> fileMap().equals(expected));
+        boolean ok = E2EWait.within(LIMIT, () -> fileMap().equals(expected));
         assertThat(ok).as("the map file within %s; it holds %s", LIMIT, describe(this::fileMap)).isTrue();
     }
 
@@ -167,7 +166,7 @@ class HaproxyMapE2ETest {
         awaitFile(Map.of("baz", "us", "bar", "eu"));
         assertThat(feed.status().changesPushed()).isGreaterThanOrEqualTo(3);
         assertThat(feed.status().replacements()).as("entry by entry, no whole replacement").isEqualTo(replacements);
-        assertThat(Eventually.within(LIMIT, () -> feed.status().agrees() && feed.status().entries() == 2)).isTrue();
+        assertThat(E2EWait.within(LIMIT, () -> feed.status().agrees() && feed.status().entries() == 2)).isTrue();
     }
 
     @Test
@@ -179,7 +178,7 @@ class HaproxyMapE2ETest {
         Metrics metrics = new Metrics("test", writer::live);
         metrics.haproxy(feed::status);
 
-        assertThat(Eventually.within(LIMIT, () -> new String(metrics.scrape(), StandardCharsets.UTF_8).contains("bucketdns_haproxy_map_entries 3.0")))
+        assertThat(E2EWait.within(LIMIT, () -> new String(metrics.scrape(), StandardCharsets.UTF_8).contains("bucketdns_haproxy_map_entries 3.0")))
                 .as("%s", new String(metrics.scrape(), StandardCharsets.UTF_8)).isTrue();
         String text = new String(metrics.scrape(), StandardCharsets.UTF_8);
         assertThat(text).contains("bucketdns_haproxy_pushes_total{kind=\"entry\"} 1.0", "bucketdns_haproxy_pushes_total{kind=\"whole\"} 1.0",
@@ -257,12 +256,12 @@ class HaproxyMapE2ETest {
         writer.change(Map.of("gone-time", "us"), Map.of()).join();
 
         awaitFile(Map.of("foo", "eu", "gone-time", "us"));
-        assertThat(Eventually.within(LIMIT, () -> feed.status().failures() > failures)).isTrue();
+        assertThat(E2EWait.within(LIMIT, () -> feed.status().failures() > failures)).isTrue();
         assertThat(feed.status().agrees()).isFalse();
         writer.change(Map.of("while-down", "eu"), Map.of()).join();
         haproxy.restart();
         awaitRuntimeMap(Map.of("foo", "eu", "gone-time", "us", "while-down", "eu"));
-        assertThat(Eventually.within(LIMIT, () -> feed.status().agrees())).isTrue();
+        assertThat(E2EWait.within(LIMIT, () -> feed.status().agrees())).isTrue();
     }
 
     @Test
@@ -276,7 +275,7 @@ class HaproxyMapE2ETest {
         writer.change(Map.of("bar", "us"), Map.of()).join();
 
         awaitRuntimeMap(Map.of("foo", "eu", "bar", "us"));
-        assertThat(Eventually.within(LIMIT, () -> feed.status().failures() > failures)).isTrue();
+        assertThat(E2EWait.within(LIMIT, () -> feed.status().failures() > failures)).isTrue();
         Files.move(parked, mapFile.getParent());
         awaitFile(Map.of("foo", "eu", "bar", "us"));
     }
@@ -315,7 +314,7 @@ class HaproxyMapE2ETest {
             feed(address, null, Map.of("foo", "eu"));
 
             awaitFile(Map.of("foo", "eu"));
-            assertThat(Eventually.within(LIMIT, () -> feed.status().failures() > 0)).isTrue();
+            assertThat(E2EWait.within(LIMIT, () -> feed.status().failures() > 0)).isTrue();
             assertThat(feed.status().agrees()).isFalse();
             List<String> check = HaproxyCheck.run(new BucketDnsConfig.Haproxy(mapFile, address, null), catalog(Map.of("foo", "eu")));
             assertThat(check).anyMatch(l -> l.startsWith("ok   haproxy map file " + mapFile + ": 1 entries, agrees"));

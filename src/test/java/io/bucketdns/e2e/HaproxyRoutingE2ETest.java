@@ -2,7 +2,6 @@ package io.bucketdns.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.bucketdns.Eventually;
 import io.bucketdns.Service;
 import io.bucketdns.cli.BucketDnsCommand;
 import io.bucketdns.config.ConfigLoader;
@@ -330,13 +329,13 @@ class HaproxyRoutingE2ETest {
 
         lab.mkbucketNow(fresh, "us");
         long made = System.nanoTime();
-        boolean routed = Eventually.within(Duration.ofSeconds(2), () -> RawHttp.get(proxy, "o.example.com:" + port, "/" + fresh + "/").status() != 301);
+        boolean routed = E2EWait.within(Duration.ofSeconds(2), () -> RawHttp.get(proxy, "o.example.com:" + port, "/" + fresh + "/").status() != 301);
         long tookMs = (System.nanoTime() - made) / 1_000_000;
 
         assertThat(routed).as("routed by the proxy within 2 s (took %d ms)", tookMs).isTrue();
         assertThat(RawHttp.get(proxy, "o.example.com:" + port, "/" + fresh + "/").status()).as("anonymous list, at home").isEqualTo(403);
         lab.rmbucketNow(fresh);
-        assertThat(Eventually.within(Duration.ofSeconds(10), () -> !haproxy.map(mapFile).containsKey(fresh)))
+        assertThat(E2EWait.within(Duration.ofSeconds(10), () -> !haproxy.map(mapFile).containsKey(fresh)))
                 .as("gone from HAProxy's map within 10 s").isTrue();
     }
 
@@ -376,7 +375,7 @@ class HaproxyRoutingE2ETest {
 
     /** Waits until the map file and, once HAProxy runs, its map say {@code bucket zonegroup}. */
     private void awaitMap(String bucket, String zonegroup, Duration limit) {
-        boolean ok = Eventually.within(limit, () -> Files.readAllLines(mapFile).contains(bucket + " " + zonegroup)
+        boolean ok = E2EWait.within(limit, () -> Files.readAllLines(mapFile).contains(bucket + " " + zonegroup)
                 && (haproxy == null || zonegroup.equals(haproxy.map(mapFile).get(bucket))));
         assertThat(ok).as("%s %s in the map within %s", bucket, zonegroup, limit).isTrue();
     }

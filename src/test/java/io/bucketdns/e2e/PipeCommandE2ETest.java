@@ -2,7 +2,6 @@ package io.bucketdns.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.bucketdns.Eventually;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -68,7 +67,7 @@ class PipeCommandE2ETest {
             in.write("{\"method\": \"initialize\", \"parameters\": {\"timeout\": \"2000\"}}\n".getBytes(StandardCharsets.UTF_8));
             in.flush();
             assertThat(CompletableFuture.supplyAsync(() -> readLine(out)).get(20, TimeUnit.SECONDS)).isEqualTo("{\"result\":true}");
-            assertThat(Eventually.within(Duration.ofSeconds(120), () -> Files.exists(pause)))
+            assertThat(E2EWait.within(Duration.ofSeconds(120), () -> Files.exists(pause)))
                     .as("the JVM reached its start and waits for %s", pause).isTrue();
             Files.delete(pause);
             in.write("{\"method\":\"lookup\",\"parameters\":{\"qname\":\"foo.o.example.com.\",\"qtype\":\"ANY\"}}\n"

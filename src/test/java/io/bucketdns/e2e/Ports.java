@@ -1,6 +1,5 @@
 package io.bucketdns.e2e;
 
-import io.bucketdns.Eventually;
 import java.time.Duration;
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -49,6 +48,6 @@ public final class Ports {
 
     /** Polls {@code condition} until it holds; false after {@code seconds}. */
     public static boolean await(int seconds, BooleanSupplier condition) {
-        return Eventually.within(Duration.ofSeconds(seconds), condition::getAsBoolean);
+        return E2EWait.within(Duration.ofSeconds(seconds), condition::getAsBoolean);
     }
 }

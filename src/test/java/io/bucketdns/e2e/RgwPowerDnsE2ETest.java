@@ -1,6 +1,5 @@
 package io.bucketdns.e2e;
 
-import io.bucketdns.Eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bucketdns.Service;
@@ -258,8 +257,8 @@ class RgwPowerDnsE2ETest {
         return fields[fields.length - 1];
     }
 
-    private static boolean within(Duration limit, Eventually.Condition check) {
-        return Eventually.within(limit, check);
+    private static boolean within(Duration limit, E2EWait.Condition check) {
+        return E2EWait.within(limit, check);
     }
 
     private static void sleepUntil(long start, Duration after) throws InterruptedException {

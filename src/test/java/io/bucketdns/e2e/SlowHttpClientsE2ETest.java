@@ -45,7 +45,7 @@ class SlowHttpClientsE2ETest {
                 crowd.add(Thread.ofVirtual().start(() -> trickle(http, on, connected, cut)));
             }
             try {
-                assertThat(io.bucketdns.Eventually.within(java.time.Duration.ofSeconds(30), () -> connected.get() >= SLOW_CLIENTS))
+                assertThat(E2EWait.within(java.time.Duration.ofSeconds(30), () -> connected.get() >= SLOW_CLIENTS))
                         .as("all slow clients connected").isTrue();
                 // PowerDNS asks through the crowd for 25 s (its caches are off), each question asked
                 // again once when the first answer is not right, as a resolver does. When the crowd is

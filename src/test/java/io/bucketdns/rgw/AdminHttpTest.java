@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -100,10 +101,10 @@ class AdminHttpTest {
                 try (Socket c = slow.accept()) {
                     var out = c.getOutputStream();
                     out.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".getBytes());
-                    for (int i = 0; i < 100; i++) { // a byte every 100 ms: each read is quick, the whole never ends
+                    c.setSoTimeout(100);
+                    for (int i = 0; i < 100 && !hungUp(c); i++) { // a byte every 100 ms: each read is quick, the whole never ends
                         out.write("1\r\n[\r\n".getBytes());
                         out.flush();
-                        Thread.sleep(100);
                     }
                 } catch (Exception e) {
                     // the client gave up and closed: what this test waits for
@@ -164,5 +165,15 @@ class AdminHttpTest {
         s.start();
         servers.add(s);
         return "http://127.0.0.1:" + s.getAddress().getPort();
+    }
+
+    /** Whether the client has hung up, waiting for it up to the socket's timeout: the trickle's pace. */
+    private static boolean hungUp(Socket c) throws IOException {
+        try {
+            byte[] sink = new byte[4096];
+            return c.getInputStream().read(sink) < 0; // the request it sent, read and dropped, or the end
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        }
     }
 }

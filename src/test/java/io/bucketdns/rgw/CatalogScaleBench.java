@@ -45,8 +45,8 @@ public final class CatalogScaleBench {
         ZonegroupMap map = ZonegroupMap.parse(Fixtures.json("zonegroup-map.json"));
         try (CatalogWriter writer = new CatalogWriter(new LiveCatalog())) {
             writer.zonegroups(TARGETS, TARGETS.get("eu")).join();
-            Reconciler reconciler = new Reconciler(rgw, writer, () -> map, () -> { },
-                    new Staleness(Duration.ofMinutes(5), Duration.ofMinutes(1), new CatalogHealth()), 8, Duration.ofSeconds(1));
+            Reconciler reconciler = new Reconciler(rgw, writer, new BucketLocator(() -> map, () -> { }, 8),
+                    new Staleness(Duration.ofMinutes(5), Duration.ofMinutes(1), new CatalogHealth()), Duration.ofSeconds(1));
 
             Phase load = Phase.measure(rgw, () -> reconciler.run(null, "first load"));
             long held = usedAfterGc();

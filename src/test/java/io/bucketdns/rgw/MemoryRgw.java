@@ -98,9 +98,29 @@ final class MemoryRgw implements AdminOps {
         return period;
     }
 
+    /**
+     * Waits until {@code resource} has seen {@code count} requests, woken by each one counted.
+     *
+     * @return whether it had within {@code limit}
+     */
+    synchronized boolean awaitRequests(String resource, int count, java.time.Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (requests(resource) < count) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+        return true;
+    }
+
     /** Counts a request, and fails it when told to. */
     void request(String key) {
         requests.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+        synchronized (this) {
+            notifyAll();
+        }
         String resource = key.contains("?") ? key.substring(0, key.indexOf('?')) : key;
         if (failing.contains(resource) || failing.contains(key) || failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throw new RgwException("GET /admin/" + key + ": no RGW endpoint answered (memory-rgw is failing on cue)", 0, "", null);

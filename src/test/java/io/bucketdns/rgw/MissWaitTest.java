@@ -11,6 +11,7 @@ import io.bucketdns.catalog.LiveCatalog;
 import io.bucketdns.dns.QueryObserver;
 import io.bucketdns.pdns.RemoteBackend;
 import io.bucketdns.server.DnsServer;
+import io.bucketdns.time.ManualScheduler;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -21,8 +22,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -36,19 +39,22 @@ import org.xbill.DNS.Type;
 
 /**
  * A miss waits for its RGW look-up up to miss_wait, in both frontends (the standalone server over
- * UDP and TCP, the PowerDNS remote backend), against a fake RGW whose answers take as long as a
- * test says: found in time, it is answered right; slower, it is answered by policy at miss_wait.
+ * UDP and TCP, the PowerDNS remote backend), against a fake RGW that answers when a test lets it:
+ * found in time, it is answered right; slower, it is answered by policy at miss_wait. The wait's
+ * clock is a manual one, so "at miss_wait" is checked to the nanosecond.
  */
 class MissWaitTest {
     private static final Duration WAIT = Duration.ofMillis(300);
-    private static final long SLOW_MILLIS = 3000;
+    /** Bounds every real wait of this test, so that a failure ends it instead of hanging. */
+    private static final Duration LIMIT = Duration.ofSeconds(10);
 
-    /** Buckets the fake RGW holds, and how long it takes to answer for each. */
+    /** Buckets the fake RGW holds, and the gates that hold its answer for some until opened. */
     private final Map<String, String> rgw = new ConcurrentHashMap<>();
-    private final Map<String, Long> delays = new ConcurrentHashMap<>();
+    private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> asked = new ConcurrentHashMap<>();
     private final LiveCatalog live = new LiveCatalog();
     private final CatalogWriter writer = new CatalogWriter(live);
+    private final ManualScheduler clock = new ManualScheduler();
     private final List<AutoCloseable> closing = new ArrayList<>();
 
     MissWaitTest() {
@@ -57,6 +63,7 @@ class MissWaitTest {
 
     @AfterEach
     void close() throws Exception {
+        gates.values().forEach(CountDownLatch::countDown);
         for (AutoCloseable c : closing) {
             c.close();
         }
@@ -65,12 +72,22 @@ class MissWaitTest {
 
     private Optional<String> locate(String bucket) {
         asked.computeIfAbsent(bucket, k -> new AtomicInteger()).incrementAndGet();
+        CountDownLatch gate = gates.get(bucket);
         try {
-            Thread.sleep(delays.getOrDefault(bucket, 20L));
+            if (gate != null && !gate.await(LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new RgwException("the test never let RGW answer", 0, "", null);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         return Optional.ofNullable(rgw.get(bucket));
+    }
+
+    /** RGW answers for {@code bucket} only once {@link CountDownLatch#countDown} is called. */
+    private CountDownLatch gate(String bucket) {
+        CountDownLatch g = new CountDownLatch(1);
+        gates.put(bucket, g);
+        return g;
     }
 
     private LiveAuthority authority(int perSecond) {
@@ -78,7 +95,8 @@ class MissWaitTest {
     }
 
     private LiveAuthority authority(int perSecond, Duration wait) {
-        MissLookups misses = new MissLookups(perSecond, wait, this::locate, writer);
+        MissLookups misses = new MissLookups(perSecond, wait, this::locate, writer, clock);
+        closing.add(misses);
         return LiveAuthority.of(List.of(Fixtures.ZONE), live, misses, QueryObserver.NONE);
     }
 
@@ -87,24 +105,31 @@ class MissWaitTest {
         return n == null ? 0 : n.get();
     }
 
+    /** Waits, woken by each one scheduled, until {@code more} questions have begun their wait. */
+    private void awaitWaiting(int before, int more) throws InterruptedException {
+        assertThat(clock.awaitPending(before + more, LIMIT)).as("%d questions waiting", more).isTrue();
+    }
+
     @Test
     void theRemoteBackendAnswersAFoundBucketRightAndASlowOneByPolicyAtMissWait() throws Exception {
         RemoteBackend backend = new RemoteBackend(authority(20), "http");
         rgw.put("made-in-us", "us");
         rgw.put("slow-one", "us");
-        delays.put("slow-one", SLOW_MILLIS);
-
-        lookup(backend, "foo.o.example.com."); // warm: the timings below are the wait's, not class loading's
+        CountDownLatch slowAnswers = gate("slow-one");
 
         String found = lookup(backend, "made-in-us.o.example.com.");
-        long t1 = System.nanoTime();
-        String slow = lookup(backend, "slow-one.o.example.com.");
-        long slowMillis = millisSince(t1);
+        int waiting = clock.pending();
+        CompletableFuture<String> slow = inBackground(() -> lookup(backend, "slow-one.o.example.com."));
+        awaitWaiting(waiting, 1);
+        clock.advance(WAIT.minusNanos(1));
+        boolean answeredBefore = slow.isDone();
+        clock.advance(Duration.ofNanos(1));
 
         // past miss_wait the answer would be the policy's (eu, TTL 5): us proves it waited for RGW
         assertThat(found).contains("made-in-us.o.example.us.").contains("\"ttl\":60");
-        assertThat(slow).contains("slow-one.o.example.eu.").contains("\"ttl\":5");
-        assertThat(slowMillis).as("answered at miss_wait, not when RGW replied").isBetween(WAIT.toMillis() - 10, SLOW_MILLIS - 1000);
+        assertThat(answeredBefore).as("answered before miss_wait").isFalse();
+        assertThat(slow.get(LIMIT.toMillis(), TimeUnit.MILLISECONDS)).contains("slow-one.o.example.eu.").contains("\"ttl\":5");
+        slowAnswers.countDown();
     }
 
     @Test
@@ -113,84 +138,64 @@ class MissWaitTest {
         DnsServer server = DnsServer.start(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)), authority(20, wait),
                 new DnsServer.Limits(1, 1232, 16, Duration.ofSeconds(10), Duration.ofSeconds(2)), io.bucketdns.server.RateLimit.Settings.DEFAULT);
         closing.add(server);
-        ask(server, "foo.o.example.com.", false); // warm
 
         for (boolean tcp : new boolean[] {false, true}) {
             String suffix = tcp ? "-tcp" : "";
             rgw.put("slow-us" + suffix, "us");
-            delays.put("slow-us" + suffix, SLOW_MILLIS);
+            CountDownLatch slowAnswers = gate("slow-us" + suffix);
             rgw.put("quick-us" + suffix, "us");
-            delays.put("quick-us" + suffix, 100L);
-            long[] slowMillis = new long[1];
-            List<String>[] slow = answerInBackground(server, "slow-us" + suffix + ".o.example.com.", tcp, slowMillis);
-            assertThat(within(() -> asked("slow-us" + suffix) == 1)).isTrue(); // it waits now; the one worker must not
+            int waiting = clock.pending();
+            CompletableFuture<List<String>> slow = inBackground(() -> ask(server, "slow-us" + suffix + ".o.example.com.", tcp));
+            awaitWaiting(waiting, 1); // it waits now; the one worker must not
 
-            long t = System.nanoTime();
             List<String> known = ask(server, "foo.o.example.com.", tcp);
-            long knownMillis = millisSince(t);
             List<String> quick = ask(server, "quick-us" + suffix + ".o.example.com.", tcp);
+            boolean slowAnsweredYet = slow.isDone();
+            clock.advance(wait);
 
             assertThat(known).as("tcp %s", tcp).containsExactly("foo.o.example.com. 60 IN CNAME foo.o.example.eu.");
-            assertThat(knownMillis).as("a known name while another waits").isLessThan(wait.toMillis() / 2);
             assertThat(quick).containsExactly("quick-us" + suffix + ".o.example.com. 60 IN CNAME quick-us" + suffix + ".o.example.us.");
-            awaitAnswer(slow);
-            assertThat(slow[0]).containsExactly("slow-us" + suffix + ".o.example.com. 5 IN CNAME slow-us" + suffix + ".o.example.eu.");
-            assertThat(slowMillis[0]).as("answered at miss_wait, not when RGW replied").isBetween(wait.toMillis() - 10, SLOW_MILLIS - 500);
+            assertThat(slowAnsweredYet).as("the slow one answered before miss_wait").isFalse();
+            assertThat(slow.get(LIMIT.toMillis(), TimeUnit.MILLISECONDS))
+                    .containsExactly("slow-us" + suffix + ".o.example.com. 5 IN CNAME slow-us" + suffix + ".o.example.eu.");
+            slowAnswers.countDown();
         }
-    }
-
-    private static boolean within(java.util.function.BooleanSupplier condition) {
-        return io.bucketdns.Eventually.within(Duration.ofSeconds(5), condition::getAsBoolean);
     }
 
     @Test
     void twoHundredConcurrentQuestionsForOneNameShareOneLookup() throws Exception {
         RemoteBackend backend = new RemoteBackend(authority(20), "http");
         rgw.put("popular", "us");
-        delays.put("popular", 150L);
-        CountDownLatch go = new CountDownLatch(1);
-        Set<String> replies = ConcurrentHashMap.newKeySet();
-        List<Thread> askers = new ArrayList<>();
+        CountDownLatch answers = gate("popular");
+        List<CompletableFuture<String>> replies = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
-            askers.add(Thread.ofVirtual().start(() -> {
-                try {
-                    go.await();
-                    replies.add(lookup(backend, "popular.o.example.com."));
-                } catch (Exception e) {
-                    replies.add(e.toString());
-                }
-            }));
+            replies.add(inBackground(() -> lookup(backend, "popular.o.example.com.")));
         }
-        go.countDown();
-        for (Thread t : askers) {
-            t.join(5000);
-        }
+        awaitWaiting(0, 200);
+
+        answers.countDown();
 
         assertThat(asked("popular")).isEqualTo(1);
-        assertThat(replies).singleElement().asString().contains("popular.o.example.us.");
+        Set<String> distinct = new java.util.HashSet<>();
+        for (CompletableFuture<String> r : replies) {
+            distinct.add(r.get(LIMIT.toMillis(), TimeUnit.MILLISECONDS));
+        }
+        assertThat(distinct).singleElement().asString().contains("popular.o.example.us.");
     }
 
     @Test
     void aFloodCostsRgwAtMostTheRateAndRefusedNamesAreAnsweredAtOnce() throws Exception {
         RemoteBackend backend = new RemoteBackend(authority(10), "http");
-        long start = System.nanoTime();
-        int waitedFull = 0;
-        int questions = 0;
-        while (questions < 2000) {
-            long t = System.nanoTime();
-            String reply = lookup(backend, "flood-" + questions++ + ".o.example.com.");
-            assertThat(reply).contains(".o.example.eu.");
-            if (millisSince(t) >= WAIT.toMillis()) {
-                waitedFull++;
-            }
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
 
-        int lookups = asked.values().stream().mapToInt(AtomicInteger::get).sum();
-        assertThat(lookups).as("look-ups for %d names in %.1f s", questions, seconds).isBetween(10, (int) (10 + 10 * seconds) + 1);
-        // names looked up wait for them (20 ms each); the refused never wait for miss_wait, so
-        // only a pause of the machine (GC, a loaded CI host) can make one that slow
-        assertThat(waitedFull).as("answers that took miss_wait or longer").isLessThan(questions / 20);
+        for (int second = 1; second <= 3; second++) {
+            for (int i = 0; i < 2000; i++) {
+                // a refused name that waited would wait forever here: this clock moves only below
+                assertThat(lookup(backend, "flood-" + second + "-" + i + ".o.example.com.")).contains(".o.example.eu.");
+            }
+            int lookups = asked.values().stream().mapToInt(AtomicInteger::get).sum();
+            assertThat(lookups).as("look-ups after %d s of flood", second).isEqualTo(10 * second);
+            clock.advance(Duration.ofSeconds(1));
+        }
     }
 
     @Test
@@ -199,10 +204,30 @@ class MissWaitTest {
 
         assertThat(lookup(backend, "brand-new.o.example.com.")).contains("brand-new.o.example.eu.");
         rgw.put("brand-new", "us"); // created in us right after the look-up said it does not exist
-        Thread.sleep(1000);
+        clock.advance(MissLookups.NEGATIVE_TTL.minusNanos(1));
+        assertThat(lookup(backend, "brand-new.o.example.com.")).as("still negatively cached").contains("brand-new.o.example.eu.");
+        assertThat(asked("brand-new")).isEqualTo(1);
+        clock.advance(Duration.ofSeconds(1).minus(MissLookups.NEGATIVE_TTL).plusNanos(1));
 
         assertThat(lookup(backend, "brand-new.o.example.com.")).contains("brand-new.o.example.us.");
         assertThat(asked("brand-new")).isEqualTo(2);
+    }
+
+    /** A call that blocks until an answer, on a virtual thread of its own. */
+    private interface Call<T> {
+        T call() throws IOException;
+    }
+
+    private static <T> CompletableFuture<T> inBackground(Call<T> call) {
+        CompletableFuture<T> out = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                out.complete(call.call());
+            } catch (IOException | RuntimeException e) {
+                out.completeExceptionally(e);
+            }
+        });
+        return out;
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -210,33 +235,6 @@ class MissWaitTest {
     private static String lookup(RemoteBackend backend, String qname) throws IOException {
         byte[] reply = backend.handle("lookup", JSON.readTree("{\"qname\":\"" + qname + "\",\"qtype\":\"A\"}"));
         return new String(reply, StandardCharsets.UTF_8);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<String>[] answerInBackground(DnsServer server, String name, boolean tcp, long[] millis) {
-        List<String>[] out = new List[1];
-        Thread.ofVirtual().start(() -> {
-            long t = System.nanoTime();
-            try {
-                out[0] = ask(server, name, tcp);
-            } catch (IOException e) {
-                out[0] = List.of(e.toString());
-            }
-            millis[0] = millisSince(t);
-            synchronized (out) {
-                out.notifyAll();
-            }
-        });
-        return out;
-    }
-
-    private static void awaitAnswer(List<String>[] out) throws InterruptedException {
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        synchronized (out) {
-            while (out[0] == null && System.nanoTime() < deadline) {
-                out.wait(100);
-            }
-        }
     }
 
     private static List<String> ask(DnsServer server, String name, boolean tcp) throws IOException {
@@ -247,9 +245,5 @@ class MissWaitTest {
         return response.getSection(Section.ANSWER).stream()
                 .map(rr -> rr.getName() + " " + rr.getTTL() + " IN " + Type.string(rr.getType()) + " " + rr.rdataToString())
                 .toList();
-    }
-
-    private static long millisSince(long t) {
-        return (System.nanoTime() - t) / 1_000_000;
     }
 }

@@ -2,9 +2,9 @@ package io.bucketdns.rgw;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.bucketdns.Eventually;
 import io.bucketdns.catalog.Catalog;
 import io.bucketdns.catalog.CatalogHealth;
+import io.bucketdns.catalog.CatalogWait;
 import io.bucketdns.catalog.CatalogWriter;
 import io.bucketdns.catalog.LiveCatalog;
 import io.bucketdns.catalog.Zonegroup;
@@ -35,8 +35,8 @@ class ReconcilerTest {
     }
 
     private Reconciler reconciler() {
-        return new Reconciler(rgw, writer, () -> map, () -> { }, new Staleness(Duration.ofMinutes(5), Duration.ofMinutes(1),
-                new CatalogHealth()), 4, Duration.ofMillis(10));
+        return new Reconciler(rgw, writer, new BucketLocator(() -> map, () -> { }, 4), new Staleness(Duration.ofMinutes(5), Duration.ofMinutes(1),
+                new CatalogHealth()), Duration.ofMillis(10));
     }
 
     private static Map<String, String> buckets(int n) {
@@ -99,8 +99,8 @@ class ReconcilerTest {
     void aFailedPageIsRetriedNotRestarted() {
         rgw.preload(buckets(5000));
         // the third listing page fails six times, then RGW answers again
-        Reconciler r = new Reconciler(new FailingPage(rgw, 3, 6), writer, () -> map, () -> { },
-                new Staleness(Duration.ofMinutes(5), Duration.ofMinutes(1), new CatalogHealth()), 4, Duration.ofMillis(5));
+        Reconciler r = new Reconciler(new FailingPage(rgw, 3, 6), writer, new BucketLocator(() -> map, () -> { }, 4),
+                new Staleness(Duration.ofMinutes(5), Duration.ofMinutes(1), new CatalogHealth()), Duration.ofMillis(5));
 
         Reconciler.Result result = r.run(null, "test");
 
@@ -115,14 +115,14 @@ class ReconcilerTest {
         // the first run dies with its third page: RGW fails it until the load thread is stopped
         Thread first = Thread.ofPlatform().start(() -> {
             try {
-                new Reconciler(new FailingPage(rgw, 3, Integer.MAX_VALUE), writer, () -> map, () -> { },
-                        new Staleness(Duration.ofMinutes(5), Duration.ofMinutes(1), new CatalogHealth()), 4, Duration.ofMillis(5))
+                new Reconciler(new FailingPage(rgw, 3, Integer.MAX_VALUE), writer, new BucketLocator(() -> map, () -> { }, 4),
+                        new Staleness(Duration.ofMinutes(5), Duration.ofMinutes(1), new CatalogHealth()), Duration.ofMillis(5))
                         .run(null, "first");
             } catch (RgwException stopped) {
                 // interrupted: the process went down
             }
         });
-        assertThat(Eventually.within(Duration.ofSeconds(10), () -> catalog().size() == 2000)).isTrue();
+        assertThat(CatalogWait.until(writer, Duration.ofSeconds(10), c -> c.size() == 2000)).isTrue();
         first.interrupt();
         first.join();
         CatalogWriter.State saved = writer.state(); // what the snapshot holds

@@ -1,23 +1,25 @@
 package io.bucketdns.rgw;
 
-import io.bucketdns.Eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.bucketdns.catalog.Catalog;
 import io.bucketdns.catalog.CatalogException;
+import io.bucketdns.catalog.CatalogWait;
 import io.bucketdns.catalog.CatalogWriter;
 import io.bucketdns.catalog.LiveCatalog;
 import io.bucketdns.catalog.Zonegroup;
 import io.bucketdns.config.BucketDnsConfig;
 import io.bucketdns.config.ConfigLoader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,6 +40,8 @@ class RgwCatalogSourceTest {
 
     private FakeRgw rgw;
     private final List<RgwCatalogSource> sources = new ArrayList<>();
+    /** The last started source's writer, whose changes the tests wait for. */
+    private CatalogWriter writer;
 
     @BeforeEach
     void startRgw() throws Exception {
@@ -77,10 +81,10 @@ class RgwCatalogSourceTest {
         LiveCatalog live = start(config(rgw.url(), ""));
 
         rgw.create("fresh.bucket", Fixtures.US_ID);
-        assertThat(within(Duration.ofSeconds(10), () -> "o.example.us".equals(host(live, "fresh.bucket")))).isTrue();
+        assertThat(until(Duration.ofSeconds(10), c -> "o.example.us".equals(host(c, "fresh.bucket")))).isTrue();
 
         rgw.delete("old");
-        assertThat(within(Duration.ofSeconds(10), () -> live.current().zonegroupOf("old") == null)).isTrue();
+        assertThat(until(Duration.ofSeconds(10), c -> c.zonegroupOf("old") == null)).isTrue();
         assertThat(host(live, "fresh.bucket")).isEqualTo("o.example.us");
     }
 
@@ -92,10 +96,9 @@ class RgwCatalogSourceTest {
         int logReads = rgw.requests("log");
 
         rgw.delete("old");
-        assertThat(within(Duration.ofSeconds(10), () -> {
-            source.onKnown("old"); // a client asks for it
-            return live.current().zonegroupOf("old") == null;
-        })).isTrue();
+        source.onKnown("old"); // a client asks for it
+
+        assertThat(until(Duration.ofSeconds(10), c -> c.zonegroupOf("old") == null)).isTrue();
         assertThat(rgw.requests("log") - logReads).as("shard reads, not a sweep of 64").isLessThan(16);
     }
 
@@ -106,7 +109,7 @@ class RgwCatalogSourceTest {
 
         rgw.newPeriod("period-2");
 
-        assertThat(within(Duration.ofSeconds(10), () -> "o.example.us".equals(host(live, "unlogged")))).isTrue();
+        assertThat(until(Duration.ofSeconds(10), c -> "o.example.us".equals(host(c, "unlogged")))).isTrue();
     }
 
     @Test
@@ -133,7 +136,8 @@ class RgwCatalogSourceTest {
         Path snapshot = dir.resolve("catalog.gz");
         rgw.preload(Map.of("foo", Fixtures.EU_ID, "bar", Fixtures.US_ID));
         start(config(rgw.url(), "snapshot = " + snapshot));
-        assertThat(within(Duration.ofSeconds(2), () -> Files.exists(snapshot))).isTrue();
+        sources.remove(0).close(); // writes the snapshot
+        assertThat(snapshot).exists();
         rgw.close();
 
         LiveCatalog live = start(config(rgw.url(), "snapshot = " + snapshot));
@@ -147,8 +151,7 @@ class RgwCatalogSourceTest {
         Path snapshot = dir.resolve("catalog.gz");
         rgw.preload(Map.of("foo", Fixtures.EU_ID, "bar", Fixtures.US_ID));
         start(config(rgw.url(), "snapshot = " + snapshot));
-        assertThat(within(Duration.ofSeconds(5), () -> Files.exists(snapshot))).isTrue();
-        sources.remove(0).close();
+        sources.remove(0).close(); // writes the snapshot
         rgw.delete("foo"); // while bucketdns is down
         rgw.create("new", Fixtures.EU_ID);
         int listings = rgw.requests("metadata/bucket");
@@ -156,8 +159,8 @@ class RgwCatalogSourceTest {
         LiveCatalog live = start(config(rgw.url(), "snapshot = " + snapshot + "\nlog_sweep = 1h"));
 
         assertThat(host(live, "bar")).isEqualTo("o.example.us");
-        assertThat(within(Duration.ofSeconds(5), () -> live.current().zonegroupOf("foo") == null
-                && "o.example.eu".equals(host(live, "new")))).as("the first pass reads every shard").isTrue();
+        assertThat(until(Duration.ofSeconds(5), c -> c.zonegroupOf("foo") == null && "o.example.eu".equals(host(c, "new"))))
+                .as("the first pass reads every shard").isTrue();
         assertThat(rgw.requests("metadata/bucket")).as("no listing").isEqualTo(listings);
     }
 
@@ -166,8 +169,7 @@ class RgwCatalogSourceTest {
         Path snapshot = dir.resolve("catalog.gz");
         rgw.preload(Map.of("foo", Fixtures.EU_ID));
         start(config(rgw.url(), "snapshot = " + snapshot));
-        assertThat(within(Duration.ofSeconds(5), () -> Files.exists(snapshot))).isTrue();
-        sources.remove(0).close();
+        sources.remove(0).close(); // writes the snapshot
         rgw.realm().forget("foo"); // gone from RGW, and from a log long trimmed
         int listings = rgw.requests("metadata/bucket");
 
@@ -175,21 +177,28 @@ class RgwCatalogSourceTest {
                 FAST.snapshotEvery(), FAST.firstBackoff(), Duration.ZERO, FAST.staleReport(), FAST.startWait());
         RgwCatalogSource s = new RgwCatalogSource(config(rgw.url(), "snapshot = " + snapshot), FAST_HTTP, trimmedAtOnce);
         sources.add(s);
-        LiveCatalog live = new LiveCatalog();
-        s.start(new CatalogWriter(live));
+        writer = new CatalogWriter(new LiveCatalog());
+        s.start(writer);
 
-        assertThat(within(Duration.ofSeconds(10), () -> live.current().zonegroupOf("foo") == null)).isTrue();
+        assertThat(until(Duration.ofSeconds(10), c -> c.zonegroupOf("foo") == null)).isTrue();
         assertThat(rgw.requests("metadata/bucket")).as("a listing").isGreaterThan(listings);
     }
 
     @Test
     void keepsAnsweringWhenRgwGoesAway() throws Exception {
         rgw.preload(Map.of("foo", Fixtures.EU_ID));
-        LiveCatalog live = start(config(rgw.url(), ""));
+        CountDownLatch failed = new CountDownLatch(3);
+        RgwCatalogSource s = new RgwCatalogSource(config(rgw.url(), ""), FAST_HTTP, FAST, (endpoint, result, nanos) -> {
+            if (result.equals("error")) {
+                failed.countDown();
+            }
+        });
+        sources.add(s);
+        LiveCatalog live = new LiveCatalog();
+        s.start(new CatalogWriter(live));
 
         rgw.close();
-        long errors = live.health().errors();
-        assertThat(within(Duration.ofSeconds(5), () -> live.health().errors() >= errors + 3)).as("the log read fails").isTrue();
+        assertThat(failed.await(5, TimeUnit.SECONDS)).as("the log read fails").isTrue();
 
         assertThat(host(live, "foo")).isEqualTo("o.example.eu");
     }
@@ -202,12 +211,12 @@ class RgwCatalogSourceTest {
 
         source.onMiss("late");
 
-        assertThat(within(Duration.ofSeconds(2), () -> "o.example.us".equals(host(live, "late")))).isTrue();
+        assertThat(until(Duration.ofSeconds(2), c -> "o.example.us".equals(host(c, "late")))).isTrue();
     }
 
     @Test
     void aFloodOfRandomNamesBecomesAtMostTheConfiguredLookupsPerSecond() throws Exception {
-        start(config(rgw.url(), "miss_lookups_per_second = 20"));
+        LiveCatalog live = start(config(rgw.url(), "miss_lookups_per_second = 20"));
         RgwCatalogSource source = sources.get(0);
         long start = System.nanoTime();
         List<Thread> askers = new ArrayList<>();
@@ -224,7 +233,8 @@ class RgwCatalogSourceTest {
             t.join();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        Thread.sleep(300); // let the last look-ups reach the fake RGW
+        int started = (int) live.health().missLookups(); // each asks one entrypoint: the names do not exist
+        assertThat(rgw.realm().awaitRequests("metadata/bucket?key", started, Duration.ofSeconds(5))).isTrue();
 
         int lookups = rgw.requests("metadata/bucket?key");
         assertThat(lookups).as("entrypoint reads in %.1f s", seconds).isBetween(20, (int) (20 + 20 * seconds) + 1);
@@ -232,7 +242,7 @@ class RgwCatalogSourceTest {
 
     @Test
     void concurrentAndRepeatedMissesOfOneNameCostOneLookup() throws Exception {
-        start(config(rgw.url(), ""));
+        LiveCatalog live = start(config(rgw.url(), ""));
         RgwCatalogSource source = sources.get(0);
 
         List<Thread> askers = new ArrayList<>();
@@ -246,10 +256,11 @@ class RgwCatalogSourceTest {
         for (Thread t : askers) {
             t.join();
         }
-        Thread.sleep(300);
-        source.onMiss("ghost"); // negatively cached by now
-        Thread.sleep(200);
+        assertThat(rgw.realm().awaitRequests("metadata/bucket?key", 1, Duration.ofSeconds(5))).isTrue();
 
+        source.onMiss("ghost"); // still in flight, or negatively cached by now: either way not looked up again
+
+        assertThat(live.health().missLookups()).as("look-ups started").isEqualTo(1);
         assertThat(rgw.requests("metadata/bucket?key")).isEqualTo(1);
     }
 
@@ -272,8 +283,14 @@ class RgwCatalogSourceTest {
 
     private LiveCatalog start(BucketDnsConfig config) {
         LiveCatalog live = new LiveCatalog();
-        source(config).start(new CatalogWriter(live));
+        writer = new CatalogWriter(live);
+        source(config).start(writer);
         return live;
+    }
+
+    /** Waits, woken by each change the last started source makes, for its catalog to satisfy {@code condition}. */
+    private boolean until(Duration limit, Predicate<Catalog> condition) {
+        return CatalogWait.until(writer, limit, condition);
     }
 
     private RgwCatalogSource source(BucketDnsConfig config) {
@@ -299,12 +316,11 @@ class RgwCatalogSourceTest {
     }
 
     private static String host(LiveCatalog live, String bucket) {
-        Zonegroup z = live.current().zonegroupOf(bucket);
-        return z == null ? null : z.hostname();
+        return host(live.current(), bucket);
     }
 
-    /** Polls {@code condition} until it holds or {@code limit} has passed. */
-    static boolean within(Duration limit, BooleanSupplier condition) {
-        return Eventually.within(limit, condition::getAsBoolean);
+    private static String host(Catalog catalog, String bucket) {
+        Zonegroup z = catalog.zonegroupOf(bucket);
+        return z == null ? null : z.hostname();
     }
 }

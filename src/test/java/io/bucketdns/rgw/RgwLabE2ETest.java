@@ -8,6 +8,7 @@ import io.bucketdns.config.ConfigLoader;
 import io.bucketdns.dns.Answer;
 import io.bucketdns.dns.RecordType;
 import io.bucketdns.dns.ResourceRecord;
+import io.bucketdns.e2e.E2EWait;
 import io.bucketdns.e2e.RgwLab;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,7 +91,7 @@ class RgwLabE2ETest {
             // start-up; for rmbucket a HEAD per gateway and a listing first) took over a second on a busy 2-core machine
             long acked = System.nanoTime();
 
-            boolean seen = RgwCatalogSourceTest.within(CHANGE_LIMIT, () -> (bucket + ".o.example." + zonegroup + ".").equals(cname(service, bucket)));
+            boolean seen = E2EWait.within(CHANGE_LIMIT, () -> (bucket + ".o.example." + zonegroup + ".").equals(cname(service, bucket)));
 
             System.out.printf("e2e: new bucket in %s answered %d ms after RGW created it (rgw-lab mkbucket: %d ms)%n",
                     zonegroup, (System.nanoTime() - acked) / 1_000_000, (acked - start) / 1_000_000);
@@ -107,7 +108,7 @@ class RgwLabE2ETest {
 
         // asked for as clients do: a question for a known bucket pulls its log shard forward
         // (its shard is read at once unless it was read in the last 5 s: then at most 5 s later)
-        boolean gone = RgwCatalogSourceTest.within(DELETE_LIMIT, () -> !(usBucket + ".o.example.us.").equals(cname(service, usBucket)));
+        boolean gone = E2EWait.within(DELETE_LIMIT, () -> !(usBucket + ".o.example.us.").equals(cname(service, usBucket)));
 
         System.out.printf("e2e: deleted bucket gone %d ms after RGW deleted it (rgw-lab rmbucket: %d ms)%n",
                 (System.nanoTime() - acked) / 1_000_000, (acked - start) / 1_000_000);

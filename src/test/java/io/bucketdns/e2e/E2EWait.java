@@ -1,9 +1,13 @@
-package io.bucketdns;
+package io.bucketdns.e2e;
 
 import java.time.Duration;
 
-/** Waiting, in tests, for something that happens in the background: bounded, polled, never forever. */
-public final class Eventually {
+/**
+ * Waiting, in end-to-end tests, for real processes (PowerDNS, radosgw, HAProxy, bucketdns itself)
+ * to get somewhere: bounded, never forever, and polled, because another process gives no signal
+ * to wait on. Unit tests wait on a signal of the code under test instead (a latch, a listener).
+ */
+public final class E2EWait {
     private static final long POLL_MILLIS = 20;
 
     /** A condition that may fail while it is checked (a query that cannot be sent yet, say). */
@@ -11,7 +15,7 @@ public final class Eventually {
         boolean holds() throws Exception;
     }
 
-    private Eventually() {}
+    private E2EWait() {}
 
     /**
      * Polls {@code condition} until it holds or {@code limit} has passed; a condition that throws
