@@ -78,6 +78,22 @@ class HttpServerTest {
     }
 
     @Test
+    void closingReleasesThePortAtOnceAndEndsItsConnections() throws IOException {
+        HttpServer first = start(HttpServer.Limits.DEFAULT);
+        Socket kept = connect(first);
+        send(kept, "GET /a HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertThat(response(kept.getInputStream())).startsWith("HTTP/1.1 200");
+        int port = first.address().getPort();
+        first.close();
+        assertThat(kept.getInputStream().read()).isEqualTo(-1);
+        // a reload that moves a listener away and back binds the same port again at once
+        HttpServer second = new HttpServer(new InetSocketAddress("127.0.0.1", port), 0, request -> new HttpServer.Response(200, new byte[0]),
+                JSON_REASON);
+        open.add(second);
+        assertThat(second.address().getPort()).isEqualTo(port);
+    }
+
+    @Test
     void aHandlerFailureIsA500WithItsReasonAndTheConnectionKeepsServing() throws IOException {
         HttpServer server = start(HttpServer.Limits.DEFAULT);
         Socket s = connect(server);
