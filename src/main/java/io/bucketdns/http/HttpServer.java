@@ -10,7 +10,6 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.http.BadMessageException;
@@ -42,7 +41,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP/1.1 server under the PowerDNS remote-backend connector and the ops endpoints, on Jetty's
- * core API (no servlet container): keep-alive, TCP_NODELAY, handlers on virtual threads, strict
+ * core API (no servlet container): keep-alive, TCP_NODELAY, a bounded pool of handler threads, strict
  * limits, and one body format for every error.
  *
  * <p>Jetty rather than a parser of our own: it is maintained, and it gets RFC 9112 framing
@@ -152,12 +151,14 @@ public final class HttpServer implements AutoCloseable {
     /** As above, with other limits. */
     public HttpServer(InetSocketAddress address, int maxBody, Handler handler, ErrorBody errorBody, Limits limits) throws IOException {
         this.connections = new Connections<>(limits.maxConnections());
-        // Platform threads only accept and select; parsing and every handler call run on virtual
-        // threads, since a call may wait for an RGW look-up (miss_wait) and must not hold a thread.
-        QueuedThreadPool threads = new QueuedThreadPool(16, 2);
+        // Handlers run on Jetty's own platform threads, where the selector can run a call itself
+        // with its bytes still in cache. A virtual thread per call put a hand-off on every call's
+        // path and cost PowerDNS 5 to 10 % of its answers (bench/pdns-backends, docs/BENCHMARKS.md).
+        // A call that waits for an RGW look-up (miss_wait, rate-limited) holds its thread; 64 are
+        // far more than PowerDNS's backend threads ask at once.
+        QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("http");
         threads.setDaemon(true);
-        threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
         this.server = new Server(threads, new ScheduledExecutorScheduler("http-timeouts", true), null);
         HttpConfiguration config = new HttpConfiguration();
         config.setRequestHeaderSize(MAX_HEADER_BYTES);
