@@ -262,6 +262,11 @@ public final class HttpServer implements AutoCloseable {
                 reply = new Response(e.status, errorBody.of(e.getMessage()));
                 close = true;
             }
+            if (close) {
+                // what is left of the request counts as consumed: Jetty then sends the reply whole and
+                // lingers, instead of aborting the connection over a body it could not read
+                connection.getParser().close();
+            }
             send(request, response, callback, reply, close);
             return true;
         }
@@ -529,11 +534,15 @@ public final class HttpServer implements AutoCloseable {
         public void onFillInterestedFailed(Throwable cause) {
             HttpParser parser = getParser();
             if (cause instanceof TimeoutException && !parser.isStart() && !parser.isTerminated()) {
-                // Jetty just closes a connection idle in the middle of a request; say why instead. The
-                // parser closed first, what is left of the request counts as consumed: the reply goes out
-                // whole, then the connection reads and drops the rest for a moment (a reset would destroy the reply)
+                // Jetty just closes a connection idle in the middle of a request; say why instead. With
+                // the parser closed, what is left of the request counts as consumed: the reply goes out
+                // whole, then the connection reads and drops the rest for a moment. This runs on the
+                // scheduler's one thread, inside the endpoint's idle handling, which fails any write
+                // under way once it returns: the reply is started after it, by the same thread.
                 parser.close();
-                parserEvents.badMessage(new BadMessageException(408, "request not complete within " + deadlineMillis + " ms"));
+                getConnector().getScheduler().schedule(
+                        () -> parserEvents.badMessage(new BadMessageException(408, "request not complete within " + deadlineMillis + " ms")),
+                        0, TimeUnit.MILLISECONDS);
                 return;
             }
             super.onFillInterestedFailed(cause);
