@@ -428,7 +428,9 @@ public final class HttpServer implements AutoCloseable {
      * connections (admitting it may close the idlest), and a deadline on each request from its first
      * byte. The deadline rides on the endpoint's idle timeout, which is set to the time left whenever
      * the connection waits for more of a request begun; Jetty's own timeout machinery then fires on
-     * time, and with the parser to itself.
+     * time, and with the parser to itself. Jetty has no other hook on a request's first byte or on a
+     * connection's idle handling than this class, public but in its {@code internal} package, so
+     * a Jetty upgrade is checked by HttpServerTest before anything else.
      */
     private static final class GuardedConnection extends HttpConnection {
         private final Connections<Connection> connections;
