@@ -1,7 +1,7 @@
 package io.bucketdns.ops;
 
 import io.bucketdns.catalog.Readiness;
-import io.bucketdns.http.Http11Server;
+import io.bucketdns.http.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +17,7 @@ public final class OpsServer implements AutoCloseable {
     private static final String TEXT = "text/plain; charset=utf-8";
     private static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
 
-    private final Http11Server server;
+    private final HttpServer server;
 
     /**
      * Binds {@code address} and starts serving.
@@ -28,11 +28,11 @@ public final class OpsServer implements AutoCloseable {
      */
     public OpsServer(InetSocketAddress address, Supplier<byte[]> metrics, Supplier<Readiness.Verdict> readiness, Supplier<String> reload)
             throws IOException {
-        this.server = new Http11Server(address, 0, request -> {
+        this.server = new HttpServer(address, 0, request -> {
             String path = request.target().split("\\?", 2)[0];
             if (path.equals("/reload")) {
                 if (!request.method().equals("POST")) {
-                    throw new Http11Server.HttpError(405, "use POST /reload", false);
+                    throw new HttpServer.HttpError(405, "use POST /reload", false);
                 }
                 try {
                     return text(200, "reloaded: " + reload.get());
@@ -41,7 +41,7 @@ public final class OpsServer implements AutoCloseable {
                 }
             }
             if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
-                throw new Http11Server.HttpError(405, "use GET", false);
+                throw new HttpServer.HttpError(405, "use GET", false);
             }
             return switch (path) {
                 case "/healthz" -> text(200, "ok");
@@ -49,8 +49,8 @@ public final class OpsServer implements AutoCloseable {
                     Readiness.Verdict v = readiness.get();
                     yield text(v.ready() ? 200 : 503, (v.ready() ? "ready: " : "not ready: ") + v.reason());
                 }
-                case "/metrics" -> new Http11Server.Response(200, PROMETHEUS, metrics.get());
-                default -> throw new Http11Server.HttpError(404, "no such path; try /healthz, /readyz, /metrics or POST /reload", false);
+                case "/metrics" -> new HttpServer.Response(200, PROMETHEUS, metrics.get());
+                default -> throw new HttpServer.HttpError(404, "no such path; try /healthz, /readyz, /metrics or POST /reload", false);
             };
         }, reason -> (reason + "\n").getBytes(StandardCharsets.UTF_8));
     }
@@ -60,8 +60,8 @@ public final class OpsServer implements AutoCloseable {
         return server.address();
     }
 
-    private static Http11Server.Response text(int status, String body) {
-        return new Http11Server.Response(status, TEXT, (body + "\n").getBytes(StandardCharsets.UTF_8));
+    private static HttpServer.Response text(int status, String body) {
+        return new HttpServer.Response(status, TEXT, (body + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

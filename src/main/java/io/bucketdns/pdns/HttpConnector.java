@@ -2,7 +2,7 @@ package io.bucketdns.pdns;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.bucketdns.http.Http11Server;
+import io.bucketdns.http.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -41,12 +41,12 @@ public final class HttpConnector implements AutoCloseable {
             "getAllDomainMetadata", List.of("name"),
             "getDomainMetadata", List.of("name", "kind"));
 
-    private final Http11Server server;
+    private final HttpServer server;
     private final RemoteBackend backend;
 
     private HttpConnector(InetSocketAddress address, RemoteBackend backend) throws IOException {
         this.backend = backend;
-        this.server = new Http11Server(address, MAX_BODY, this::dispatch, RemoteBackend::failure);
+        this.server = new HttpServer(address, MAX_BODY, this::dispatch, RemoteBackend::failure);
     }
 
     /** Binds {@code address} and starts serving. */
@@ -59,7 +59,7 @@ public final class HttpConnector implements AutoCloseable {
         return server.address();
     }
 
-    private Http11Server.Response dispatch(Http11Server.Request request) {
+    private HttpServer.Response dispatch(HttpServer.Request request) {
         String target = request.target();
         int q = target.indexOf('?');
         String path = q < 0 ? target : target.substring(0, q);
@@ -101,9 +101,9 @@ public final class HttpConnector implements AutoCloseable {
         }
         if (method.equals("list")) {
             String listed = method;
-            return Http11Server.Response.streamed(200, out -> backend.stream(listed, parameters, out));
+            return HttpServer.Response.streamed(200, out -> backend.stream(listed, parameters, out));
         }
-        return new Http11Server.Response(200, backend.handle(method, parameters));
+        return new HttpServer.Response(200, backend.handle(method, parameters));
     }
 
     /** A POST body: JSON ({@code post_json=1}) or a form with a {@code parameters} field ({@code post=1}). */
@@ -131,7 +131,7 @@ public final class HttpConnector implements AutoCloseable {
     }
 
     /** A request that is not a remote-backend call; answered with this status and a JSON reason. */
-    private static final class BadRequest extends Http11Server.HttpError {
+    private static final class BadRequest extends HttpServer.HttpError {
         BadRequest(int status, String message) {
             super(status, message, false);
         }

@@ -74,6 +74,16 @@ public final class Connections<C extends Closeable> {
             served = true;
         }
 
+        /**
+         * Only the end of a last reply is left to deliver (a lingering close): this connection no
+         * longer counts as served, so it makes room before any client still being served, and after
+         * the connections that stalled before it.
+         */
+        public void finishing() {
+            lastActive = System.nanoTime();
+            served = false;
+        }
+
         /** Closes the socket; a thread blocked reading or writing it wakes with an exception. */
         public void close() {
             try {

@@ -143,30 +143,42 @@ public class HttpConnectorTest {
     @Test
     void garbageOnTheSocketGetsAJsonReasonAndDoesNotHurtTheNextClient() throws Exception {
         List<Garbage> garbage = List.of(
-                new Garbage("\u0000\u0001\u0002\r\n\r\n", "400", "not an HTTP/1.x request line"),
-                new Garbage("GET\r\n\r\n", "400", "not an HTTP/1.x request line"),
+                new Garbage("\u0000\u0001\u0002\r\n\r\n", "400", "Illegal character CNTL=0x0"),
+                new Garbage("GET\r\n\r\n", "400", "No URI"),
                 new Garbage("GET /dns/lookup/" + "a".repeat(200_000) + "/A HTTP/1.1\r\nHost: x\r\n\r\n", "414",
                         "request line longer than 8192 bytes"),
-                new Garbage("GET / HTTP/1.1\r\n" + "X-Junk: y\r\n".repeat(5000) + "\r\n", "431", "more than 100 header fields"),
-                new Garbage("GET / HTTP/1.1\r\nX-Big: " + "y".repeat(10_000) + "\r\n\r\n", "431", "header field longer than 8192 bytes"),
-                new Garbage("GET / HTTP/1.1\r\nno colon here\r\n\r\n", "400", "malformed header field"),
-                new Garbage("POST /dns/lookup HTTP/1.1\r\nContent-Length: 99999999\r\n\r\n{", "413", "request body larger than 65536 bytes"),
-                new Garbage("POST /dns/lookup HTTP/1.1\r\nContent-Length: -5\r\n\r\n", "400", "Content-Length '-5' is not a length (digits only)"),
+                new Garbage("GET / HTTP/1.1\r\nHost: x\r\n" + "X-Junk: y\r\n".repeat(5000) + "\r\n", "431",
+                        "request line and header fields longer than 8192 bytes"),
+                new Garbage("GET / HTTP/1.1\r\nHost: x\r\n" + "X-Junk: y\r\n".repeat(150) + "\r\n", "431", "more than 100 header fields"),
+                new Garbage("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + "y".repeat(10_000) + "\r\n\r\n", "431",
+                        "request line and header fields longer than 8192 bytes"),
+                new Garbage("GET / HTTP/1.1\r\nno colon here\r\n\r\n", "400", "Illegal character SPACE=' '"),
+                new Garbage("GET /dns/getAllDomains HTTP/1.1\r\n\r\n", "400", "No Host"),
+                new Garbage("POST /dns/lookup HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999\r\n\r\n{", "413",
+                        "request body larger than 65536 bytes"),
+                new Garbage("POST /dns/lookup HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n", "400", "Invalid Content-Length Value"),
                 // RFC 9112 framing errors: each one 400 and the connection closed
-                new Garbage("POST /dns/lookup HTTP/1.1\r\nContent-Length: +5\r\n\r\nhello", "400", "Content-Length '+5' is not a length (digits only)"),
-                new Garbage("POST /dns/lookup HTTP/1.1\r\nContent-Length: 5, 5\r\n\r\nhello", "400", "Content-Length '5, 5' is not a length (digits only)"),
-                new Garbage("POST /dns/lookup HTTP/1.1\r\nContent-Length: 0x5\r\n\r\nhello", "400", "Content-Length '0x5' is not a length (digits only)"),
-                new Garbage("POST /dns/lookup HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello", "400", "more than one Content-Length"),
-                new Garbage("POST /dns/lookup HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 2\r\n\r\nhello", "400", "more than one Content-Length"),
-                new Garbage("GET / HTTP/1.1\r\nHost : x\r\n\r\n", "400", "whitespace between a header field name and its colon"),
-                new Garbage("POST /dns/lookup HTTP/1.1\r\nContent-Length\t: 2\r\n\r\n{}", "400", "whitespace between a header field name and its colon"),
-                new Garbage("GET / HTTP/1.1\r\nX-A: 1\r\n  folded\r\n\r\n", "400", "obsolete line folding (a header line starting with whitespace) is not accepted"),
-                new Garbage("GET / HTTP/1.1\r\nX(A): 1\r\n\r\n", "400", "header field name is not a token"),
-                new Garbage("GET / HTTP/1.1\r\nX-A: a\u0000b\r\n\r\n", "400", "control character in a header field value"),
-                new Garbage("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", "400", "more than one Host"),
-                new Garbage("POST /dns/lookup HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", "501",
-                        "Transfer-Encoding is not supported; send Content-Length"),
-                new Garbage("GET /dns/lookup/%zz%2eo%2eexample%2ecom/ANY HTTP/1.1\r\nHost: x\r\n\r\n", "200", "\"result\":[]"));
+                new Garbage("POST /dns/lookup HTTP/1.1\r\nHost: x\r\nContent-Length: +5\r\n\r\nhello", "400", "Invalid Content-Length Value"),
+                new Garbage("POST /dns/lookup HTTP/1.1\r\nHost: x\r\nContent-Length: 5, 5\r\n\r\nhello", "400", "Invalid Content-Length Value"),
+                new Garbage("POST /dns/lookup HTTP/1.1\r\nHost: x\r\nContent-Length: 0x5\r\n\r\nhello", "400", "Invalid Content-Length Value"),
+                new Garbage("POST /dns/lookup HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello", "400",
+                        "Multiple Content-Lengths"),
+                new Garbage("POST /dns/lookup HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 2\r\n\r\nhello", "400",
+                        "Multiple Content-Lengths"),
+                new Garbage("POST /dns/lookup HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+                        "400", "Transfer-Encoding and Content-Length"),
+                new Garbage("POST /dns/lookup HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n", "400",
+                        "request body: invalid chunked framing, or cut short"),
+                new Garbage("GET / HTTP/1.1\r\nHost : x\r\n\r\n", "400", "Illegal character SPACE=' '"),
+                new Garbage("POST /dns/lookup HTTP/1.1\r\nHost: x\r\nContent-Length\t: 2\r\n\r\n{}", "400", "Illegal character HTAB=0x9"),
+                new Garbage("GET / HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n  folded\r\n\r\n", "400", "Line Folding not supported"),
+                new Garbage("GET / HTTP/1.1\r\nHost: x\r\nX(A): 1\r\n\r\n", "400", "Illegal character VCHAR='('"),
+                new Garbage("GET / HTTP/1.1\r\nHost: x\r\nX-A: a\u0000b\r\n\r\n", "400", "Illegal character CNTL=0x0"),
+                new Garbage("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", "400", "Duplicate Host Header"),
+                new Garbage("GET /dns/lookup/%zz%2eo%2eexample%2ecom/ANY HTTP/1.1\r\nHost: x\r\n\r\n", "400", "bad request: !hex z"),
+                // a chunked body is a body like any other
+                new Garbage("POST /dns HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n{\"method\":\"looku\r\n"
+                        + "3d\r\np\",\"parameters\":{\"qname\":\"foo.o.example.com.\",\"qtype\":\"ANY\"}}\r\n0\r\n\r\n", "200", FOO));
         for (Garbage g : garbage) {
             try (Socket s = new Socket("127.0.0.1", connector.address().getPort())) {
                 s.setSoTimeout(5000);
@@ -177,7 +189,9 @@ public class HttpConnectorTest {
                         .contains("Content-Type: application/json")
                         .contains(g.reason());
                 if (!g.status().equals("200")) {
-                    assertThat(response).endsWith("{\"result\":false,\"log\":[\"" + g.reason() + "\"]}");
+                    // after a framing error the next request's start cannot be trusted: closed
+                    assertThat(response).contains("Connection: close").endsWith("{\"result\":false,\"log\":[\"" + g.reason() + "\"]}");
+                    assertThat(s.getInputStream().read()).isEqualTo(-1);
                 }
             }
             assertThat(get("/dns/lookup/foo.o.example.com./ANY").body()).isEqualTo(FOO);
@@ -206,8 +220,9 @@ public class HttpConnectorTest {
         try (Socket s = new Socket("127.0.0.1", connector.address().getPort())) {
             s.setSoTimeout(5000);
             s.getOutputStream().write("GET /dns/lookup/foo.o.example.com/ANY HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            // the connection closes after the reply, so the reply's end is the connection's
             String response = readAll(s.getInputStream());
-            assertThat(response).startsWith("HTTP/1.1 200 OK").contains("Connection: close").endsWith(FOO);
+            assertThat(response).startsWith("HTTP/1.1 200 OK").endsWith(FOO);
         }
     }
 

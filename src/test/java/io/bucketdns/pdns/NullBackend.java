@@ -1,6 +1,6 @@
 package io.bucketdns.pdns;
 
-import io.bucketdns.http.Http11Server;
+import io.bucketdns.http.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -22,29 +22,29 @@ public final class NullBackend {
                 .getBytes(StandardCharsets.UTF_8);
         byte[] none = "{\"result\":[]}".getBytes(StandardCharsets.UTF_8);
         String encodedZone = zone.replace(".", "%2e");
-        Http11Server server = new Http11Server(new InetSocketAddress("127.0.0.1", port), 65536, request -> {
+        HttpServer server = new HttpServer(new InetSocketAddress("127.0.0.1", port), 65536, request -> {
             String t = request.target();
             if (t.startsWith("/dns/getAllDomains")) {
-                return new Http11Server.Response(200, domains);
+                return new HttpServer.Response(200, domains);
             }
             if (!t.startsWith("/dns/lookup/")) {
-                return new Http11Server.Response(200, none);
+                return new HttpServer.Response(200, none);
             }
             int slash = t.lastIndexOf('/');
             String qname = t.substring("/dns/lookup/".length(), slash);
             String qtype = t.substring(slash + 1);
             // PowerDNS fetches the zone's SOA with an ANY lookup at the apex, and discovers zones with SOA lookups
             if (qname.equalsIgnoreCase(encodedZone)) {
-                return new Http11Server.Response(200, soa);
+                return new HttpServer.Response(200, soa);
             }
             if (qtype.equals("SOA")) {
-                return new Http11Server.Response(200, none);
+                return new HttpServer.Response(200, none);
             }
             if (qname.startsWith("%2a")) {
-                return new Http11Server.Response(200, none);
+                return new HttpServer.Response(200, none);
             }
             String name = qname.replace("%2e", ".").replace("%2d", "-");
-            return new Http11Server.Response(200, ("{\"result\":[{\"qtype\":\"CNAME\",\"qname\":\"" + name + "\",\"content\":\"x.o.example.eu.\",\"ttl\":60}]}")
+            return new HttpServer.Response(200, ("{\"result\":[{\"qtype\":\"CNAME\",\"qname\":\"" + name + "\",\"content\":\"x.o.example.eu.\",\"ttl\":60}]}")
                     .getBytes(StandardCharsets.UTF_8));
         }, RemoteBackend::failure);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));

@@ -43,4 +43,25 @@ class ConnectionsTest {
         assertThat(served.closed).isFalse();
         assertThat(connections.size()).isEqualTo(3);
     }
+
+    @Test
+    void oneFinishingItsLastReplyMakesRoomBeforeAServedOneAndAfterOlderStalledOnes() {
+        Connections<Socket> connections = new Connections<>(3);
+        Socket served = new Socket();
+        connections.admit(served).touch();
+        Socket stalled = new Socket();
+        connections.admit(stalled);
+        Socket finishing = new Socket();
+        Connections.Connection<Socket> last = connections.admit(finishing);
+        last.touch();
+        last.finishing();
+
+        connections.admit(new Socket());
+        assertThat(stalled.closed).isTrue();
+        assertThat(finishing.closed).isFalse();
+
+        connections.admit(new Socket());
+        assertThat(finishing.closed).isTrue();
+        assertThat(served.closed).isFalse();
+    }
 }
