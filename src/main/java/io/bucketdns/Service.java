@@ -12,22 +12,22 @@ import io.bucketdns.config.BucketDnsConfig;
 import io.bucketdns.config.ConfigException;
 import io.bucketdns.config.ConfigLoader;
 import io.bucketdns.config.Reload;
-import io.bucketdns.dns.Authority;
-import io.bucketdns.dns.QueryObserver;
-import io.bucketdns.dns.Resolver;
-import io.bucketdns.file.FileCatalogSource;
-import io.bucketdns.haproxy.HaproxySetup;
-import io.bucketdns.ops.Logging;
-import io.bucketdns.ops.Metrics;
-import io.bucketdns.ops.OpsServer;
-import io.bucketdns.ops.OpsSetup;
-import io.bucketdns.ops.QueryLog;
-import io.bucketdns.pdns.HttpSetup;
-import io.bucketdns.pdns.RemoteBackend;
-import io.bucketdns.pdns.UnixSetup;
-import io.bucketdns.rgw.RgwCatalogSource;
-import io.bucketdns.server.DnsServer;
-import io.bucketdns.server.DnsSetup;
+import io.bucketdns.answer.Authority;
+import io.bucketdns.answer.QueryObserver;
+import io.bucketdns.answer.Resolver;
+import io.bucketdns.source.file.FileCatalogSource;
+import io.bucketdns.feed.haproxy.HaproxySetup;
+import io.bucketdns.frontend.ops.Logging;
+import io.bucketdns.frontend.ops.Metrics;
+import io.bucketdns.frontend.ops.OpsServer;
+import io.bucketdns.frontend.ops.OpsSetup;
+import io.bucketdns.frontend.ops.QueryLog;
+import io.bucketdns.frontend.pdns.HttpSetup;
+import io.bucketdns.frontend.pdns.RemoteBackend;
+import io.bucketdns.frontend.pdns.UnixSetup;
+import io.bucketdns.source.rgw.RgwCatalogSource;
+import io.bucketdns.frontend.dns.DnsServer;
+import io.bucketdns.frontend.dns.DnsSetup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -307,7 +307,7 @@ public final class Service implements AutoCloseable, Context {
         if (metrics == null) {
             metrics = new Metrics(Version.current(), () -> catalog);
             metrics.haproxy(() -> {
-                io.bucketdns.haproxy.HaproxyFeed feed = component(io.bucketdns.haproxy.HaproxyFeed.class);
+                io.bucketdns.feed.haproxy.HaproxyFeed feed = component(io.bucketdns.feed.haproxy.HaproxyFeed.class);
                 return feed == null ? null : feed.status();
             });
         }

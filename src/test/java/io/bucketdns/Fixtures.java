@@ -3,9 +3,9 @@ package io.bucketdns;
 import io.bucketdns.catalog.Catalog;
 import io.bucketdns.catalog.LiveCatalog;
 import io.bucketdns.catalog.Zonegroup;
-import io.bucketdns.dns.Soa;
-import io.bucketdns.dns.UnknownBucketPolicy;
-import io.bucketdns.dns.Zone;
+import io.bucketdns.answer.Soa;
+import io.bucketdns.answer.UnknownBucketPolicy;
+import io.bucketdns.answer.Zone;
 import java.util.List;
 import java.util.Map;
 

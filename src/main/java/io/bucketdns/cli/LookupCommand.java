@@ -1,9 +1,9 @@
 package io.bucketdns.cli;
 
 import io.bucketdns.Service;
-import io.bucketdns.dns.Answer;
-import io.bucketdns.dns.RecordType;
-import io.bucketdns.dns.ResourceRecord;
+import io.bucketdns.answer.Answer;
+import io.bucketdns.answer.RecordType;
+import io.bucketdns.answer.ResourceRecord;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -2,8 +2,8 @@ package io.bucketdns.cli;
 
 import io.bucketdns.Service;
 import io.bucketdns.config.BucketDnsConfig;
-import io.bucketdns.ops.Logging;
-import io.bucketdns.pdns.LineProtocol;
+import io.bucketdns.frontend.ops.Logging;
+import io.bucketdns.frontend.pdns.LineProtocol;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;

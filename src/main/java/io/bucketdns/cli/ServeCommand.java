@@ -2,7 +2,7 @@ package io.bucketdns.cli;
 
 import io.bucketdns.Service;
 import io.bucketdns.config.BucketDnsConfig;
-import io.bucketdns.ops.Logging;
+import io.bucketdns.frontend.ops.Logging;
 import java.util.concurrent.Callable;
 import sun.misc.Signal;
 import java.util.concurrent.CountDownLatch;

@@ -3,7 +3,7 @@ package io.bucketdns.component;
 import io.bucketdns.catalog.CatalogListener;
 import io.bucketdns.catalog.LiveCatalog;
 import io.bucketdns.catalog.Readiness;
-import io.bucketdns.dns.Authority;
+import io.bucketdns.answer.Authority;
 import org.slf4j.LoggerFactory;
 
 /**

@@ -1,7 +1,7 @@
 package io.bucketdns.config;
 
-import io.bucketdns.dns.Zone;
-import io.bucketdns.server.RateLimit;
+import io.bucketdns.answer.Zone;
+import io.bucketdns.frontend.dns.RateLimit;
 import io.bucketdns.tls.TlsTrust;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;

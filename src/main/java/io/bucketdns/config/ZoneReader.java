@@ -1,9 +1,9 @@
 package io.bucketdns.config;
 
-import io.bucketdns.dns.Soa;
-import io.bucketdns.dns.StaticRecords;
-import io.bucketdns.dns.UnknownBucketPolicy;
-import io.bucketdns.dns.Zone;
+import io.bucketdns.answer.Soa;
+import io.bucketdns.answer.StaticRecords;
+import io.bucketdns.answer.UnknownBucketPolicy;
+import io.bucketdns.answer.Zone;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

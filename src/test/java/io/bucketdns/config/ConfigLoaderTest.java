@@ -3,10 +3,10 @@ package io.bucketdns.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.bucketdns.dns.Soa;
-import io.bucketdns.dns.UnknownBucketPolicy;
-import io.bucketdns.dns.Zone;
-import io.bucketdns.server.RateLimit;
+import io.bucketdns.answer.Soa;
+import io.bucketdns.answer.UnknownBucketPolicy;
+import io.bucketdns.answer.Zone;
+import io.bucketdns.frontend.dns.RateLimit;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -210,7 +210,7 @@ class RgwPowerDnsE2ETest {
 
     /** Asks bucketdns itself, as PowerDNS would; the bucket's zonegroup as the catalog has it then, or null. */
     private String askInProcess(String bucket) {
-        bucketdns.authority().resolve(bucket + ".o.example.com.", io.bucketdns.dns.RecordType.A);
+        bucketdns.authority().resolve(bucket + ".o.example.com.", io.bucketdns.answer.RecordType.A);
         io.bucketdns.catalog.Zonegroup z = bucketdns.catalog().current().zonegroupOf(bucket);
         return z == null ? null : z.name();
     }

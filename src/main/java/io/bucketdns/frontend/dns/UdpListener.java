@@ -1,0 +1,131 @@
+package io.bucketdns.frontend.dns;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * UDP on one address: workers that each receive a datagram, answer it and send the answer, with
+ * buffers of their own, so the steady state allocates only what the resolver's answer needs.
+ *
+ * <p>An answer that waits for an on-demand RGW look-up ({@code miss_wait}) is sent by the thread
+ * that has it, so a worker never waits for RGW.
+ *
+ * <p>Where the system has {@code SO_REUSEPORT} (Linux), each worker has a socket of its own on the
+ * same port and the kernel spreads clients over them: workers sharing one channel would hand its
+ * lock to each other on every packet, which costs more than answering. Closing the sockets wakes
+ * the workers and they end.
+ *
+ * <p>Each answer passes the server's {@link RateLimit} in force, if any, before it is sent.
+ */
+final class UdpListener implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(UdpListener.class);
+
+    private final List<DatagramChannel> channels;
+    private final Responder responder;
+    private final AtomicReference<RateLimit> rateLimit;
+    private final List<Thread> workers = new ArrayList<>();
+
+    /** Worker {@code i} serves {@code channels[i % channels.size()]}; {@code rateLimit} holds null when off. */
+    UdpListener(List<DatagramChannel> channels, Responder responder, int workers, AtomicReference<RateLimit> rateLimit) {
+        this.channels = List.copyOf(channels);
+        this.responder = responder;
+        this.rateLimit = rateLimit;
+        String address = address().toString();
+        for (int i = 0; i < workers; i++) {
+            DatagramChannel channel = this.channels.get(i % this.channels.size());
+            this.workers.add(Thread.ofPlatform().daemon().name("dns-udp-" + address + "-" + i).unstarted(() -> serve(channel)));
+        }
+    }
+
+    void start() {
+        workers.forEach(Thread::start);
+    }
+
+    InetSocketAddress address() {
+        try {
+            return (InetSocketAddress) channels.get(0).getLocalAddress();
+        } catch (IOException e) {
+            throw new IllegalStateException("udp socket closed", e);
+        }
+    }
+
+    private void serve(DatagramChannel channel) {
+        Query query = new Query();
+        Wire out = new Wire(0);
+        byte[] in = new byte[Wire.MAX_MESSAGE];
+        // direct buffers spare the JDK a temporary native buffer per receive and per send
+        ByteBuffer received = ByteBuffer.allocateDirect(Wire.MAX_MESSAGE);
+        ByteBuffer reply = ByteBuffer.allocateDirect(Wire.MAX_MESSAGE);
+        while (channel.isOpen()) {
+            try {
+                received.clear();
+                SocketAddress client = channel.receive(received);
+                int length = received.position();
+                received.get(0, in, 0, length);
+                int n = responder.respond(query, in, length, out, true);
+                RateLimit limit = rateLimit.get();
+                if (n > 0 && limit != null) {
+                    n = limit(limit, query, out, n, (InetSocketAddress) client);
+                }
+                if (n > 0) {
+                    reply.clear();
+                    reply.put(out.buf, 0, n).flip();
+                    channel.send(reply, client);
+                } else if (n == Responder.LATER) {
+                    responder.answerLater(query, true, (late, size) -> channel.send(ByteBuffer.wrap(late.buf, 0, size), client));
+                }
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                // one client's unreachable address must not stop the others
+                LOG.debug("dns: udp on {}: {}", channel, e.toString());
+            } catch (RuntimeException e) {
+                // the responder answers SERVFAIL to its own failures; this is a bug around it, and a lost worker would be worse
+                LOG.error("dns: udp worker on {} failed; it goes on", channel, e);
+            }
+        }
+    }
+
+    /** The response's length once rate limiting had its say: unchanged, truncated, or -1 for none. */
+    private int limit(RateLimit limit, Query query, Wire out, int n, InetSocketAddress client) {
+        return switch (limit.admit(client.getAddress().getAddress(), query.kind, query.limitName, System.nanoTime())) {
+            case SEND -> n;
+            case DROP -> {
+                responder.limited(query, false);
+                yield -1;
+            }
+            case SLIP -> {
+                responder.limited(query, true);
+                yield responder.truncated(query, out, n);
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        for (DatagramChannel channel : channels) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                LOG.debug("dns: closing udp {}: {}", channel, e.toString());
+            }
+        }
+        for (Thread t : workers) {
+            try {
+                t.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package io.bucketdns.frontend.pdns;
+
+import io.bucketdns.LiveAuthority;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bucketdns.Fixtures;
+import java.io.IOException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The remote-backend methods, as PowerDNS 4.7 calls them, and the JSON it gets back. */
+class RemoteBackendTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    final RemoteBackend backend = new RemoteBackend(LiveAuthority.of(List.of(Fixtures.ZONE), Fixtures.liveCatalog()), "http");
+
+    String call(String method, String parameters) throws IOException {
+        return new String(backend.handle(method, JSON.readTree(parameters)), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    JsonNode callJson(String method, String parameters) throws IOException {
+        return JSON.readTree(call(method, parameters));
+    }
+
+    @Test
+    void lookupOfABucketIsItsCname() throws IOException {
+        assertThat(call("lookup", "{\"qname\":\"Foo.o.example.com.\",\"qtype\":\"ANY\",\"zone-id\":-1}"))
+                .isEqualTo("{\"result\":[{\"qtype\":\"CNAME\",\"qname\":\"Foo.o.example.com.\",\"content\":\"foo.o.example.eu.\",\"ttl\":60}]}");
+    }
+
+    @Test
+    void soaLookupsReturnOnlySoaRecords() throws IOException {
+        // PowerDNS finds the zone by asking SOA for the name and each parent: a CNAME there is SERVFAIL.
+        assertThat(call("lookup", "{\"qname\":\"foo.o.example.com.\",\"qtype\":\"SOA\"}")).isEqualTo("{\"result\":[]}");
+        JsonNode apex = callJson("lookup", "{\"qname\":\"o.example.com.\",\"qtype\":\"SOA\"}").get("result");
+        assertThat(apex).hasSize(1);
+        assertThat(apex.get(0).get("qtype").asText()).isEqualTo("SOA");
+        assertThat(apex.get(0).get("content").asText()).isEqualTo("ns1.example.com. hostmaster.example.com. 7 7200 3600 1209600 60");
+        assertThat(apex.get(0).get("ttl").asLong()).isEqualTo(3600);
+    }
+
+    @Test
+    void apexAnyHasEveryApexRecord() throws IOException {
+        JsonNode r = callJson("lookup", "{\"qname\":\"o.example.com.\",\"qtype\":\"ANY\"}").get("result");
+        assertThat(r.findValuesAsText("qtype")).containsExactly("SOA", "NS", "NS", "A");
+    }
+
+    @Test
+    void noRecordsAndNotOurs() throws IOException {
+        assertThat(call("lookup", "{\"qname\":\"*.o.example.com.\",\"qtype\":\"ANY\"}")).isEqualTo("{\"result\":[]}");
+        assertThat(call("lookup", "{\"qname\":\"_x.o.example.com.\",\"qtype\":\"ANY\"}")).isEqualTo("{\"result\":[]}");
+        assertThat(call("lookup", "{\"qname\":\"example.org.\",\"qtype\":\"SOA\"}")).isEqualTo("{\"result\":false}");
+    }
+
+    @Test
+    void badQuestionsGetAReasonNotAnError() throws IOException {
+        assertThat(call("lookup", "{}")).isEqualTo("{\"result\":false,\"log\":[\"lookup needs qname and qtype\"]}");
+        assertThat(call("lookup", "{\"qname\":\"\",\"qtype\":\"A\"}")).isEqualTo("{\"result\":false,\"log\":[\"not a DNS name: empty name\"]}");
+        assertThat(call("lookup", "{\"qname\":\"" + "x".repeat(64) + ".o.example.com.\",\"qtype\":\"A\"}"))
+                .contains("label of 64 octets (at most 63)");
+        assertThat(call("lookup", "{\"qname\":\"" + "abc.".repeat(70) + "o.example.com.\",\"qtype\":\"A\"}"))
+                .contains("octets on the wire (at most 255)");
+        assertThat(call("lookup", "{\"qname\":\"bücket.o.example.com.\",\"qtype\":\"A\"}")).contains("U+00FC");
+        assertThat(call("lookup", "{\"qname\":\"foo.o.example.com.\",\"qtype\":\"BOGUS\"}"))
+                .isEqualTo("{\"result\":false,\"log\":[\"unknown qtype 'BOGUS'\"]}");
+        assertThat(call("lookup", "{\"qname\":[1,2],\"qtype\":\"A\"}")).contains("lookup needs qname and qtype");
+        assertThat(call("frobnicate", "{}")).isEqualTo("{\"result\":false,\"log\":[\"bucketdns does not implement method 'frobnicate'\"]}");
+        assertThat(call("bad\u0001name", "{}")).contains("bad\\\\x01name");
+    }
+
+    @Test
+    void zoneMethods() throws IOException {
+        JsonNode all = callJson("getAllDomains", "{\"include_disabled\":true}").get("result");
+        assertThat(all).hasSize(1);
+        assertThat(all.get(0).get("zone").asText()).isEqualTo("o.example.com.");
+        assertThat(all.get(0).get("kind").asText()).isEqualTo("native");
+        assertThat(all.get(0).get("id").asInt()).isEqualTo(1);
+        assertThat(all.get(0).get("serial").asLong()).isEqualTo(7);
+
+        assertThat(callJson("getDomainInfo", "{\"name\":\"O.example.com.\"}").get("result").get("zone").asText()).isEqualTo("o.example.com.");
+        assertThat(call("getDomainInfo", "{\"name\":\"example.org.\"}")).isEqualTo("{\"result\":false}");
+        assertThat(call("getAllDomainMetadata", "{\"name\":\"o.example.com.\"}")).isEqualTo("{\"result\":{}}");
+        assertThat(call("getDomainMetadata", "{\"name\":\"o.example.com.\",\"kind\":\"PRESIGNED\"}")).isEqualTo("{\"result\":[]}");
+        assertThat(call("initialize", "{\"path\":\"/x\"}")).isEqualTo("{\"result\":true}");
+
+        JsonNode list = callJson("list", "{\"zonename\":\"o.example.com.\",\"domain_id\":1}").get("result");
+        assertThat(list.findValuesAsText("qname")).contains("o.example.com.", "foo.o.example.com.", "eu.dotted.bucket.o.example.com.");
+        assertThat(list.findValuesAsText("content")).contains("bar.o.example.us.");
+        assertThat(list).hasSize(4 + 4);
+    }
+}
