@@ -47,7 +47,8 @@ class LoggingE2ETest {
                 Path.of("target/bucketdns.jar").toAbsolutePath().toString(), "serve", "--config", conf.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
-            assertThat(Ports.await(30, () -> Ports.accepts(opsPort))).isTrue();
+            // every listener is up once the process says it serves (ops binds before dns)
+            assertThat(Ports.await(30, () -> logged(log, "bucketdns serving"))).isTrue();
             for (int i = 0; i < 4; i++) {
                 assertThat(Dig.query(dnsPort, "foo.o.example.com", "A").status()).isEqualTo("NOERROR");
             }
@@ -74,6 +75,14 @@ class LoggingE2ETest {
             return Files.readAllLines(log).stream().filter(l -> l.contains("\"loggerName\":\"query\"")).toList();
         } catch (java.io.IOException e) {
             return List.of();
+        }
+    }
+
+    private static boolean logged(Path log, String text) {
+        try {
+            return Files.readString(log).contains(text);
+        } catch (java.io.IOException e) {
+            return false;
         }
     }
 }

@@ -83,7 +83,8 @@ class RgwScaleE2ETest {
         Thread.sleep(3000); // RGW stays down a while: the load must wait for it, then go on
         lab.startGateways();
 
-        assertThat(Ports.await(120, () -> Ports.accepts(opsPort))).as("ops port up; log:%n%s", tail()).isTrue();
+        // every listener is up once the process says it serves (ops binds before dns)
+        assertThat(Ports.await(120, () -> bucketdns.log().contains("bucketdns serving"))).as("serving; log:%n%s", tail()).isTrue();
         assertThat(Ports.await(600, () -> catalogSize() == BUCKETS)).as("every bucket; log:%n%s", tail()).isTrue();
 
         assertThat(firstPages() - firstPagesBefore).as("listings from the first page: the load never started over").isEqualTo(1);
@@ -160,7 +161,8 @@ class RgwScaleE2ETest {
 
         long start = System.nanoTime();
         launch("1m");
-        assertThat(Ports.await(120, () -> Ports.accepts(opsPort))).as("ops port up; log:%n%s", tail()).isTrue();
+        // every listener is up once the process says it serves (ops binds before dns)
+        assertThat(Ports.await(120, () -> bucketdns.log().contains("bucketdns serving"))).as("serving; log:%n%s", tail()).isTrue();
         assertThat(cname(name(5))).as("answers from the snapshot at once").isEqualTo(name(5) + ".o.example.us.");
         assertThat(Ports.await(10, () -> deleted.stream().allMatch(b -> "NXDOMAIN".equals(Dig.query(dnsPort, b + ".o.example.com", "A").status()))))
                 .as("deleted while down: NXDOMAIN; log:%n%s", tail()).isTrue();
