@@ -58,12 +58,8 @@ import org.slf4j.LoggerFactory;
 public final class Service implements AutoCloseable, Context {
     private static final Logger LOG = LoggerFactory.getLogger(Service.class);
 
-    /**
-     * Every kind of component, in start order (stopped in reverse). A new frontend or feed is one
-     * line here. The ops endpoints come last, so that a health check that reaches them finds every
-     * listener bound.
-     */
-    static final List<Setup<?, ?>> SETUPS = List.of(new HttpSetup(), new UnixSetup(), new DnsSetup(), new HaproxySetup(), new OpsSetup());
+    /** Every kind of component, in start order (stopped in reverse). A new frontend or feed is one line here. */
+    static final List<Setup<?, ?>> SETUPS = List.of(new OpsSetup(), new HttpSetup(), new UnixSetup(), new DnsSetup(), new HaproxySetup());
 
     /** Every kind of catalog source; {@code [catalog] source} picks one. */
     static final List<SourceSetup> SOURCES = List.of(
