@@ -26,7 +26,7 @@ public final class ConfigReference {
                 INI, read so that an existing `rgw-pdns.conf` (written for Python's ConfigParser) works unchanged:
                 `[section]` headers; `key = value` or `key: value`, keys case-insensitive; whole-line comments
                 starting with `#` or `;`; inline comments, a `;` or `#` after whitespace (so a value cannot contain
-                ` ;` or ` #`); continuation lines that start with whitespace, joined with a space. A section or a key
+                ` ;` or ` #`); continuation lines, indented deeper than their key, joined with a space. A section or a key
                 given twice is an error naming both lines, as in ConfigParser's default strict mode. Unlike
                 ConfigParser, values are literal (no `%` interpolation) and `[DEFAULT]` is not special. An unknown
                 key in a known section is an error; an unknown section is a warning. Without `--config` the seed's

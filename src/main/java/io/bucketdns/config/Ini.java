@@ -11,7 +11,7 @@ import java.util.Map;
  * An INI file read the way Python's ConfigParser reads it, so that the seed's {@code
  * rgw-pdns.conf} files parse unchanged: {@code [section]} headers, {@code key = value} or {@code
  * key: value}, keys case-insensitive, full-line comments with {@code #} or {@code ;}, inline
- * comments after whitespace, and continuation lines that start with whitespace. A section or a key
+ * comments after whitespace, and continuation lines indented deeper than the line of their key. A section or a key
  * given twice is an error, as in ConfigParser's default strict mode. Unlike ConfigParser, values are
  * taken literally (no {@code %} interpolation) and {@code [DEFAULT]} is an ordinary section name.
  */
@@ -52,6 +52,7 @@ final class Ini {
         Map<String, Integer> sectionLines = new LinkedHashMap<>();
         Map<String, Entry> current = null;
         String lastKey = null;
+        int keyIndent = 0;
         for (int i = 0; i < lines.size(); i++) {
             int n = i + 1;
             String raw = lines.get(i);
@@ -62,7 +63,9 @@ final class Ini {
             if (trimmed.isEmpty() || trimmed.startsWith("#") || trimmed.startsWith(";")) {
                 continue;
             }
-            if (Character.isWhitespace(raw.charAt(0)) && current != null && lastKey != null) {
+            int indent = indent(raw);
+            // ConfigParser compares with the key's own indent, so keys indented alike stay separate keys
+            if (current != null && lastKey != null && indent > keyIndent) {
                 Entry e = current.get(lastKey);
                 String more = stripComment(trimmed).strip();
                 List<Part> parts = new ArrayList<>(e.parts());
@@ -72,6 +75,7 @@ final class Ini {
                 current.put(lastKey, new Entry((e.value() + " " + more).strip(), e.line(), parts));
                 continue;
             }
+            keyIndent = indent;
             if (trimmed.startsWith("[")) {
                 int close = trimmed.indexOf(']');
                 if (close < 0) {
@@ -123,6 +127,15 @@ final class Ini {
 
     int sectionLine(String section) {
         return sectionLines.getOrDefault(section, 0);
+    }
+
+    /** Leading whitespace characters; a tab counts as one, as in ConfigParser. */
+    private static int indent(String line) {
+        int i = 0;
+        while (i < line.length() && Character.isWhitespace(line.charAt(i))) {
+            i++;
+        }
+        return i;
     }
 
     private static int separator(String line) {
