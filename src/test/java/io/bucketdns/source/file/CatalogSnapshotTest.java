@@ -96,11 +96,8 @@ class CatalogSnapshotTest {
 
     @Test
     void aSnapshotCutShortIsRefusedWithItsLine() throws IOException {
-        Path file = dir.resolve("cut.gz");
-        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
-            out.write(String.join("\n", List.of("bucketdns-catalog 2", "written 2026-11-26T12:00:00Z", "serial 5", "buckets 2",
-                    "zonegroup eu o.example.eu", "default eu", "#buckets", "foo 0", "")).getBytes());
-        }
+        Path file = gzip("cut.gz", String.join("\n", List.of("bucketdns-catalog 2", "written 2026-11-26T12:00:00Z", "serial 5",
+                "buckets 2", "zonegroup eu o.example.eu", "default eu", "#buckets", "foo 0", "")));
 
         assertThatThrownBy(() -> CatalogSnapshot.read(file)).isInstanceOf(CatalogException.class)
                 .hasMessageContaining("cut.gz:8").hasMessageContaining("written only in part");
@@ -118,10 +115,7 @@ class CatalogSnapshotTest {
 
     @Test
     void aSnapshotOfAnotherVersionIsRefusedSayingSo() throws IOException {
-        Path file = dir.resolve("old.gz");
-        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
-            out.write("bucketdns-catalog 1\nwritten 2026-11-26T12:00:00Z\n".getBytes());
-        }
+        Path file = gzip("old.gz", "bucketdns-catalog 1\nwritten 2026-11-26T12:00:00Z\n");
 
         assertThatThrownBy(() -> CatalogSnapshot.read(file)).isInstanceOf(CatalogException.class)
                 .hasMessageContaining("old.gz:1: written by another version of bucketdns");
@@ -129,13 +123,19 @@ class CatalogSnapshotTest {
 
     @Test
     void aFileThatIsNotASnapshotIsRefused() throws IOException {
-        Path file = dir.resolve("other.gz");
-        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
-            out.write("hello\n".getBytes());
-        }
+        Path file = gzip("other.gz", "hello\n");
 
         assertThatThrownBy(() -> CatalogSnapshot.read(file)).isInstanceOf(CatalogException.class)
                 .hasMessageContaining("other.gz:1: not a bucketdns catalog snapshot");
+    }
+
+    /** A file in the snapshot's compression whose content no writer of ours would produce. */
+    private Path gzip(String name, String text) throws IOException {
+        Path file = dir.resolve(name);
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
+            out.write(text.getBytes());
+        }
+        return file;
     }
 
     private static Catalog catalog(Map<String, String> buckets) {
