@@ -1,7 +1,7 @@
 package io.bucketdns.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.bucketdns.config.Ini.Entry;
 import io.bucketdns.config.Ini.Part;
@@ -16,6 +16,13 @@ class IniTest {
 
     private static Ini parse(String text) {
         return Ini.parse(FILE, text.lines().toList());
+    }
+
+    /** The error {@code text} is refused with, checked to be a ConfigException so that each case states only its message. */
+    private static ConfigException refused(String text) {
+        Throwable thrown = catchThrowable(() -> parse(text));
+        assertThat(thrown).isInstanceOf(ConfigException.class);
+        return (ConfigException) thrown;
     }
 
     private static Entry entry(Ini ini, String section, String key) {
@@ -205,51 +212,45 @@ class IniTest {
 
     @Test
     void aSectionTwiceIsAnErrorNamingBothLines() {
-        assertThatThrownBy(() -> parse("""
+        ConfigException e = refused("""
                 [powerdns]
                 listen_port = 6780
                 [catalog]
                 [powerdns]
-                """))
-                .isInstanceOf(ConfigException.class)
-                .hasMessage("/etc/ceph/rgw-pdns.conf:4: section [powerdns] appears twice (first on line 1); fix: merge the two sections")
-                .satisfies(e -> {
-                    assertThat(((ConfigException) e).line()).isEqualTo(4);
-                    assertThat(((ConfigException) e).file()).isEqualTo(FILE);
-                });
+                """);
+        assertThat(e).hasMessage("/etc/ceph/rgw-pdns.conf:4: section [powerdns] appears twice (first on line 1); fix: merge the two sections");
+        assertThat(e.line()).isEqualTo(4);
+        assertThat(e.file()).isEqualTo(FILE);
     }
 
     @Test
     void aKeyTwiceIsAnErrorNamingBothLinesWhateverItsCase() {
-        assertThatThrownBy(() -> parse("""
+        assertThat(refused("""
                 [powerdns]
                 debug = false
                 # changed my mind
                 Debug: true
                 """))
-                .isInstanceOf(ConfigException.class)
                 .hasMessage("/etc/ceph/rgw-pdns.conf:4: key 'debug' appears twice in its section (first on line 2); fix: keep one of them");
     }
 
     @Test
     void aKeyBeforeAnySectionIsAnError() {
-        assertThatThrownBy(() -> parse("""
+        assertThat(refused("""
                 # rgw-pdns.conf
                 Listen_Port = 6780
                 [powerdns]
                 """))
-                .isInstanceOf(ConfigException.class)
                 .hasMessage("/etc/ceph/rgw-pdns.conf:2: key 'Listen_Port' comes before any [section];"
                         + " fix: put it under a section header such as [powerdns]");
     }
 
     @Test
     void aLineThatIsNotKeyEqualsValueIsAnError() {
-        assertThatThrownBy(() -> parse("[powerdns]\nlisten_port 6780\n"))
-                .isInstanceOf(ConfigException.class)
+        assertThat(refused("[powerdns]\nlisten_port 6780\n"))
                 .hasMessage("/etc/ceph/rgw-pdns.conf:2: 'listen_port 6780' is not 'key = value', a [section] or a comment;"
                         + " fix: write key = value, or start the line with # to comment it out");
-        assertThatThrownBy(() -> parse("[powerdns]\n= 6780\n")).as("no key before the '='")
+        assertThat(refused("[powerdns]\n= 6780\n")).as("no key before the '='")
                 .hasMessage("/etc/ceph/rgw-pdns.conf:2: '= 6780' is not 'key = value', a [section] or a comment;"
                         + " fix: write key = value, or start the line with # to comment it out");
     }
@@ -257,23 +258,21 @@ class IniTest {
     @Test
     void aLongBadLineIsAbbreviatedInTheMessage() {
         String line = "x".repeat(80);
-        assertThatThrownBy(() -> parse("[powerdns]\n" + line + "\n"))
+        assertThat(refused("[powerdns]\n" + line + "\n"))
                 .hasMessageStartingWith("/etc/ceph/rgw-pdns.conf:2: '" + "x".repeat(57) + "...' is not 'key = value'");
     }
 
     @Test
     void aHeaderWithoutClosingBracketIsAnError() {
-        assertThatThrownBy(() -> parse("[powerdns\nlisten_port = 6780\n"))
-                .isInstanceOf(ConfigException.class)
+        assertThat(refused("[powerdns\nlisten_port = 6780\n"))
                 .hasMessage("/etc/ceph/rgw-pdns.conf:1: section header '[powerdns' has no closing ']'; fix: write it as [name]");
     }
 
     @Test
     void anEmptySectionNameIsAnError() {
-        assertThatThrownBy(() -> parse("# x\n[]\n"))
-                .isInstanceOf(ConfigException.class)
+        assertThat(refused("# x\n[]\n"))
                 .hasMessage("/etc/ceph/rgw-pdns.conf:2: empty section name '[]'; fix: name the section, e.g. [powerdns]");
-        assertThatThrownBy(() -> parse("[   ]\n"))
+        assertThat(refused("[   ]\n"))
                 .hasMessage("/etc/ceph/rgw-pdns.conf:1: empty section name '[]'; fix: name the section, e.g. [powerdns]");
     }
 

@@ -1,7 +1,6 @@
 package io.bucketdns.e2e;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs stock clients (awscli, rclone, curl...) the way a user's machine runs them, except that
@@ -59,41 +57,12 @@ public final class ClientNamespace implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private", "--",
                 "sh", "-c", "mount --bind \"$0\" /etc/resolv.conf && exec \"$@\"", resolvConf.toString()));
         cmd.addAll(List.of(command));
-        Path out = null;
-        try {
-            out = Files.createTempFile(resolvConf.getParent(), "client", ".out");
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
-            pb.environment().putAll(env);
-            Process p = pb.start();
-            running.add(p);
-            try {
-                if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
-                    stop(p);
-                    throw new AssertionError(String.join(" ", command) + " did not end within " + limit + ":\n" + Files.readString(out));
-                }
-            } finally {
-                running.remove(p);
-            }
-            return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new AssertionError("cannot run " + cmd + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted: " + cmd, e);
-        } finally {
-            if (out != null) {
-                out.toFile().delete();
-            }
-        }
-    }
-
-    private static void stop(Process p) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
+        BoundedRun.Outcome o = BoundedRun.run(cmd, env, limit, resolvConf.getParent(), running);
+        return new Result(o.exitCode(), o.output());
     }
 
     @Override
     public void close() {
-        running.forEach(ClientNamespace::stop);
+        running.forEach(BoundedRun::stop);
     }
 }

@@ -6,13 +6,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * A server process a test started in the foreground: its output in a file, readiness awaited on
  * an answer, stopped by its PID together with the processes it forked (NSD's server and xfrd).
  */
 final class Daemon {
-    private static final Duration READY_LIMIT = Duration.ofSeconds(20);
+    static final Duration READY_LIMIT = Duration.ofSeconds(20);
 
     private final Process process;
     private final Path output;
@@ -32,13 +33,20 @@ final class Daemon {
      * process and fails with its output (and {@code log}) when it exits or the limit passes.
      */
     void awaitAnswer(String address, int port, String name, String type, String status, String what, Path log) {
-        boolean ready = Ports.await((int) READY_LIMIT.toSeconds(),
-                () -> !process.isAlive() || status.equals(Dig.ask(address, port, name, type, "+time=1", "+norec").status()));
-        if (!ready || !process.isAlive()) {
+        await(READY_LIMIT, () -> status.equals(Dig.ask(address, port, name, type, "+time=1", "+norec").status()),
+                what + " on " + address + ":" + port + " did not answer " + name + " " + type + " with " + status, log);
+    }
+
+    /**
+     * Waits until {@code ready}; stops the process and fails with {@code failure}, its output and
+     * {@code log} (may be null) when it exits first or the limit passes.
+     */
+    void await(Duration limit, BooleanSupplier ready, String failure, Path log) {
+        boolean up = Ports.await((int) limit.toSeconds(), () -> !process.isAlive() || ready.getAsBoolean());
+        if (!up || !process.isAlive()) {
             String text = read(output) + (log == null ? "" : read(log));
             stop();
-            throw new IllegalStateException(what + " on " + address + ":" + port + " did not answer " + name + " " + type
-                    + " with " + status + " within " + READY_LIMIT.toSeconds() + " s; its output:\n" + text);
+            throw new IllegalStateException(failure + " within " + limit.toSeconds() + " s; its output:\n" + text);
         }
     }
 

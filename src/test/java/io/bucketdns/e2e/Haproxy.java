@@ -9,6 +9,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,17 +54,13 @@ public final class Haproxy implements AutoCloseable {
     private void start() throws IOException {
         Files.deleteIfExists(socket());
         daemon = Daemon.start(List.of("haproxy", "-db", "-f", dir.resolve("haproxy.cfg").toString()), dir.resolve("haproxy.out"));
-        if (!Ports.await(readySeconds, () -> {
+        daemon.await(Duration.ofSeconds(readySeconds), () -> {
             try {
                 return cli("show info").contains("Name: HAProxy");
             } catch (IOException e) {
                 return false;
             }
-        })) {
-            String out = daemon.output();
-            daemon.stop();
-            throw new IllegalStateException("haproxy did not answer on " + socket() + " within " + readySeconds + " s:\n" + out);
-        }
+        }, "haproxy did not answer on " + socket(), null);
     }
 
     /** Stops it and starts it again with the same config: a new process that loads its map files. */

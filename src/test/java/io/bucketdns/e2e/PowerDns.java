@@ -12,14 +12,12 @@ import java.util.List;
  * PID, with any co-process it started (pipe backends), on {@link #close()}.
  */
 public final class PowerDns implements AutoCloseable {
-    private final Process process;
+    private final Daemon daemon;
     private final int port;
-    private final Path log;
 
-    private PowerDns(Process process, int port, Path log) {
-        this.process = process;
+    private PowerDns(Daemon daemon, int port) {
+        this.daemon = daemon;
         this.port = port;
-        this.log = log;
     }
 
     /**
@@ -33,11 +31,7 @@ public final class PowerDns implements AutoCloseable {
         List<String> lines = new ArrayList<>(List.of("launch=remote", "remote-connection-string=" + connectionString, "loglevel=6"));
         lines.addAll(List.of(extraSettings));
         PowerDns pdns = start(dir, lines);
-        if (!Ports.await(20, () -> !pdns.process.isAlive() || "NOERROR".equals(pdns.dig(zone, "SOA", "+time=1").status()))
-                || !pdns.process.isAlive()) {
-            pdns.close();
-            throw new IllegalStateException("pdns_server did not answer SOA " + zone + " within 20 s; its log:\n" + pdns.log());
-        }
+        pdns.daemon.awaitAnswer("127.0.0.1", pdns.port, zone, "SOA", "NOERROR", "pdns_server", null);
         return pdns;
     }
 
@@ -56,15 +50,9 @@ public final class PowerDns implements AutoCloseable {
                 "security-poll-suffix="));
         conf.addAll(lines);
         Files.write(dir.resolve("pdns.conf"), conf);
-        Path log = dir.resolve("pdns.log");
-        Process p = new ProcessBuilder("pdns_server", "--config-dir=" + dir)
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        PowerDns pdns = new PowerDns(p, port, log);
-        if (!Ports.await(20, () -> !p.isAlive() || Ports.accepts(port)) || !p.isAlive()) {
-            pdns.close();
-            throw new IllegalStateException("pdns_server did not start on port " + port + "; its log:\n" + pdns.log());
-        }
-        return pdns;
+        Daemon daemon = Daemon.start(List.of("pdns_server", "--config-dir=" + dir), dir.resolve("pdns.log"));
+        daemon.await(Daemon.READY_LIMIT, () -> Ports.accepts(port), "pdns_server did not accept TCP on port " + port, null);
+        return new PowerDns(daemon, port);
     }
 
     /** The DNS port it listens on, UDP and TCP, on 127.0.0.1. */
@@ -95,16 +83,12 @@ public final class PowerDns implements AutoCloseable {
 
     /** What PowerDNS has logged so far. */
     public String log() {
-        try {
-            return Files.readString(log);
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
+        return daemon.output();
     }
 
     @Override
     public void close() {
         // co-processes end when PowerDNS closes their stdin; any that do not are stopped by PID
-        Daemon.stop(process);
+        daemon.stop();
     }
 }

@@ -3,17 +3,13 @@ package io.bucketdns.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -293,35 +289,11 @@ public final class RgwLab implements ExtensionContext.Store.CloseableResource {
         return exec(cmd, e, limit);
     }
 
-    /**
-     * Runs a command with its output in a file rather than a pipe: the lab's daemons must not hold
-     * our pipe open, and the wait stays bounded whatever the command does.
-     */
+    /** Runs a command to its end, bounded; fails on a non-zero exit with what it printed. */
     private static String exec(List<String> cmd, Map<String, String> extraEnv, Duration limit) {
-        Path out = null;
-        try {
-            out = Files.createTempFile("rgw-lab", ".out");
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
-            pb.environment().putAll(extraEnv);
-            Process p = pb.start();
-            if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-                throw new AssertionError(String.join(" ", cmd) + " did not finish in " + limit + ":\n" + Files.readString(out));
-            }
-            String text = Files.readString(out, StandardCharsets.UTF_8);
-            assertThat(p.exitValue()).as("%s:%n%s", String.join(" ", cmd), text).isZero();
-            return text;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted: " + cmd, e);
-        } finally {
-            if (out != null) {
-                out.toFile().delete();
-            }
-        }
+        BoundedRun.Outcome o = BoundedRun.run(cmd, extraEnv, limit, Path.of(System.getProperty("java.io.tmpdir")), new ArrayList<>());
+        assertThat(o.exitCode()).as("%s:%n%s", String.join(" ", cmd), o.output()).isZero();
+        return o.output();
     }
 
     /** Hands the shared lab to {@code @BeforeAll} methods and restores it after each class. */
