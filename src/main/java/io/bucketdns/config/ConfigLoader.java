@@ -160,14 +160,7 @@ public final class ConfigLoader {
                 throw v.sectionError("haproxy", "[haproxy] needs a map file",
                         "add map = /etc/haproxy/buckets.map (the path haproxy.cfg names in map(...))");
             }
-            Path map = v.besideConfig(m);
-            if (map.getParent() == null || !Files.isDirectory(map.getParent())) {
-                throw v.error("haproxy", "map", "directory " + map.getParent() + " does not exist",
-                        "create it, or name a file in an existing directory (relative to the config file)");
-            }
-            if (Files.isDirectory(map)) {
-                throw v.error("haproxy", "map", map + " is a directory", "name a file, e.g. map = /etc/haproxy/buckets.map");
-            }
+            Path map = v.fileToWrite("haproxy", "map", m, "/etc/haproxy/buckets.map");
             String s = v.get("haproxy", "runtime_socket");
             java.net.SocketAddress socket = null;
             if (s.startsWith("/") || s.startsWith(".")) {
@@ -231,14 +224,7 @@ public final class ConfigLoader {
             Path snapshot = null;
             String snap = v.get("catalog", "snapshot");
             if (!snap.isEmpty()) {
-                snapshot = v.besideConfig(snap);
-                if (snapshot.getParent() == null || !Files.isDirectory(snapshot.getParent())) {
-                    throw v.error("catalog", "snapshot", "directory " + snapshot.getParent() + " does not exist",
-                            "create it, or name a file in an existing directory (relative to the config file)");
-                }
-                if (Files.isDirectory(snapshot)) {
-                    throw v.error("catalog", "snapshot", snapshot + " is a directory", "name a file, e.g. snapshot = /var/lib/bucketdns/catalog.gz");
-                }
+                snapshot = v.fileToWrite("catalog", "snapshot", snap, "/var/lib/bucketdns/catalog.gz");
             }
             Duration maxStaleness = v.span("catalog", "max_staleness");
             int missLookups = (int) v.whole("catalog", "miss_lookups_per_second");

@@ -1,6 +1,7 @@
 package io.bucketdns.config;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -156,6 +157,24 @@ final class Values {
     Path besideConfig(String value) {
         Path base = file == null || file.toAbsolutePath().getParent() == null ? Path.of("") : file.toAbsolutePath().getParent();
         return base.resolve(value).toAbsolutePath().normalize();
+    }
+
+    /**
+     * A file bucketdns writes, relative to the config file: its directory must exist and it must not
+     * be a directory, which startup checks rather than the first write, long after.
+     *
+     * @param example a path to suggest when it names a directory
+     */
+    Path fileToWrite(String section, String key, String value, String example) {
+        Path path = besideConfig(value);
+        if (path.getParent() == null || !Files.isDirectory(path.getParent())) {
+            throw error(section, key, "directory " + path.getParent() + " does not exist",
+                    "create it, or name a file in an existing directory (relative to the config file)");
+        }
+        if (Files.isDirectory(path)) {
+            throw error(section, key, path + " is a directory", "name a file, e.g. " + key + " = " + example);
+        }
+        return path;
     }
 
     /** A lowercase DNS name without trailing dot, or an error naming the key. */
