@@ -37,15 +37,7 @@ class ClientWorldE2ETest {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {clients, unbound, nsd}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                // the others still stop
-            }
-        }
+        Scratch.closeAll(clients, unbound, nsd);
         Scratch.delete(dir);
     }
 

@@ -107,23 +107,9 @@ class FirstQuestionE2ETest {
 
     @AfterAll
     void stop() {
-        for (AutoCloseable c : worlds) {
-            close(c);
-        }
-        close(pdns);
-        close(bucketdns);
-        close(nsd);
+        Scratch.closeAll(worlds.toArray(AutoCloseable[]::new));
+        Scratch.closeAll(pdns, bucketdns, nsd);
         Scratch.delete(dir);
-    }
-
-    private static void close(AutoCloseable c) {
-        try {
-            if (c != null) {
-                c.close();
-            }
-        } catch (Exception e) {
-            // the others still stop
-        }
     }
 
     @Test

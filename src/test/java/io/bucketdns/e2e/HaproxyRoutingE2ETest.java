@@ -158,15 +158,7 @@ class HaproxyRoutingE2ETest {
 
     @AfterAll
     void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {clients, directClients, resolver, directResolver, nsd, haproxy, bucketdns}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                // the others still stop
-            }
-        }
+        Scratch.closeAll(clients, directClients, resolver, directResolver, nsd, haproxy, bucketdns);
         Scratch.delete(dir);
     }
 

@@ -59,15 +59,7 @@ class PowerDnsConnectorsE2ETest {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {pipe, unix, http, service}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                // keep stopping the others
-            }
-        }
+        Scratch.closeAll(pipe, unix, http, service);
     }
 
     static Stream<Arguments> questions() {

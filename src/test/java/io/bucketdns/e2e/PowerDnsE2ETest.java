@@ -72,13 +72,8 @@ class PowerDnsE2ETest {
         }
 
         @AfterAll
-        void stop() throws InterruptedException {
-            if (pdns != null) {
-                pdns.close();
-            }
-            if (bucketdns != null) {
-                bucketdns.close();
-            }
+        void stop() {
+            Scratch.closeAll(pdns, bucketdns);
             Scratch.delete(dir);
         }
 

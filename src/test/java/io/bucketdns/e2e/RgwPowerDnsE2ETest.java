@@ -89,13 +89,8 @@ class RgwPowerDnsE2ETest {
     }
 
     @AfterAll
-    void stop() throws Exception {
-        if (pdns != null) {
-            pdns.close();
-        }
-        if (bucketdns != null) {
-            bucketdns.close();
-        }
+    void stop() {
+        Scratch.closeAll(pdns, bucketdns);
         Scratch.delete(dir);
     }
 
