@@ -1,5 +1,6 @@
 package io.bucketdns.frontend.ops;
 
+import io.bucketdns.catalog.CatalogHealth;
 import io.bucketdns.catalog.LiveCatalog;
 import io.bucketdns.answer.Answer;
 import io.bucketdns.answer.QueryObserver;
@@ -23,6 +24,7 @@ import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The Prometheus metrics of one bucketdns process, named like CoreDNS's {@code coredns_dns_*} so
@@ -82,24 +84,29 @@ public final class Metrics implements QueryObserver, AdminCallObserver {
                     Instant last = catalog.get().health().lastSync();
                     cb.call(last == null ? Double.POSITIVE_INFINITY : secondsSince(last));
                 }).register(registry);
-        CounterWithCallback.builder().name("bucketdns_catalog_sync_errors").help("Failed attempts to refresh the catalog")
-                .callback(cb -> cb.call(catalog.get().health().errors())).register(registry);
-        CounterWithCallback.builder().name("bucketdns_catalog_full_loads").help("Complete loads of the catalog")
-                .callback(cb -> cb.call(catalog.get().health().fullLoads())).register(registry);
-        GaugeWithCallback.builder().name("bucketdns_catalog_reconcile_listed")
-                .help("Bucket names the reconciliation under way has listed; 0 when none runs")
-                .callback(cb -> cb.call(catalog.get().health().reconcileListed())).register(registry);
-        GaugeWithCallback.builder().name("bucketdns_catalog_reconcile_expected")
-                .help("Bucket names the reconciliation under way expects to list (the catalog's size when it began)")
-                .callback(cb -> cb.call(catalog.get().health().reconcileExpected())).register(registry);
-        CounterWithCallback.builder().name("bucketdns_catalog_miss_lookups").help("On-demand look-ups of buckets the catalog did not know")
-                .callback(cb -> cb.call(catalog.get().health().missLookups())).register(registry);
-        CounterWithCallback.builder().name("bucketdns_catalog_miss_lookups_refused")
-                .help("On-demand look-ups skipped by the rate limit")
-                .callback(cb -> cb.call(catalog.get().health().missLookupsRefused())).register(registry);
+        healthCounter(catalog, "bucketdns_catalog_sync_errors", "Failed attempts to refresh the catalog", CatalogHealth::errors);
+        healthCounter(catalog, "bucketdns_catalog_full_loads", "Complete loads of the catalog", CatalogHealth::fullLoads);
+        healthGauge(catalog, "bucketdns_catalog_reconcile_listed",
+                "Bucket names the reconciliation under way has listed; 0 when none runs", CatalogHealth::reconcileListed);
+        healthGauge(catalog, "bucketdns_catalog_reconcile_expected",
+                "Bucket names the reconciliation under way expects to list (the catalog's size when it began)", CatalogHealth::reconcileExpected);
+        healthCounter(catalog, "bucketdns_catalog_miss_lookups", "On-demand look-ups of buckets the catalog did not know",
+                CatalogHealth::missLookups);
+        healthCounter(catalog, "bucketdns_catalog_miss_lookups_refused", "On-demand look-ups skipped by the rate limit",
+                CatalogHealth::missLookupsRefused);
         Info build = Info.builder().name("bucketdns_build_info").help("The bucketdns build").labelNames("version").register(registry);
         build.addLabelValues(version);
         JvmMetrics.builder().register(registry);
+    }
+
+    /** Read at each scrape from the catalog in force then, so a reload's new catalog is what is reported. */
+    private void healthCounter(Supplier<LiveCatalog> catalog, String name, String help, ToDoubleFunction<CatalogHealth> read) {
+        CounterWithCallback.builder().name(name).help(help).callback(cb -> cb.call(read.applyAsDouble(catalog.get().health()))).register(registry);
+    }
+
+    /** As {@link #healthCounter}, for a value that can go down. */
+    private void healthGauge(Supplier<LiveCatalog> catalog, String name, String help, ToDoubleFunction<CatalogHealth> read) {
+        GaugeWithCallback.builder().name(name).help(help).callback(cb -> cb.call(read.applyAsDouble(catalog.get().health()))).register(registry);
     }
 
     @Override
