@@ -10,7 +10,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * A server process a test started in the foreground: its output in a file, readiness awaited on
- * an answer, stopped by its PID together with the processes it forked (NSD's server and xfrd).
+ * an answer or another check (failing at once when it exits), stopped by its PID together with the
+ * processes it forked (NSD's server and xfrd, PowerDNS's pipe co-processes).
  */
 final class Daemon {
     static final Duration READY_LIMIT = Duration.ofSeconds(20);
