@@ -163,8 +163,18 @@ public record BucketDnsConfig(
      *     {@link InetSocketAddress}); null to keep only the file current
      * @param omitZonegroup the zonegroup whose buckets stay out of the map (the proxy's default
      *     backend serves them); null to list every bucket
+     * @param regionMap the S3-region map (absolute): {@code api_name zonegroup} a line
+     * @param lookup where HAProxy's Lua action asks about buckets the map lacks; null: off
      */
-    public record Haproxy(Path map, java.net.SocketAddress runtimeSocket, String omitZonegroup) {
+    public record Haproxy(Path map, java.net.SocketAddress runtimeSocket, String omitZonegroup, Path regionMap, InetSocketAddress lookup) {
+        /** The settings with the region map beside the bucket map and no look-up. */
+        public Haproxy(Path map, java.net.SocketAddress runtimeSocket, String omitZonegroup) {
+            this(map, runtimeSocket, omitZonegroup, map.resolveSibling(DEFAULT_REGION_MAP), null);
+        }
+
+        /** The region map's file name when {@code region_map} is unset: beside the bucket map. */
+        public static final String DEFAULT_REGION_MAP = "regions.map";
+
         @Override
         public String toString() {
             return "map " + map;

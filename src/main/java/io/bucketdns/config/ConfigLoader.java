@@ -178,7 +178,15 @@ public final class ConfigLoader {
                 throw v.error("haproxy", "omit_zonegroup", "zonegroup '" + omit + "' has no [zonegroup." + omit + "] section",
                         "name one of " + String.join(", ", hostnames.keySet()));
             }
-            return new BucketDnsConfig.Haproxy(map, socket, omit.isEmpty() ? null : omit);
+            String r = v.get("haproxy", "region_map");
+            Path regions = r.isEmpty() ? map.resolveSibling(BucketDnsConfig.Haproxy.DEFAULT_REGION_MAP)
+                    : v.fileToWrite("haproxy", "region_map", r, "/etc/haproxy/" + BucketDnsConfig.Haproxy.DEFAULT_REGION_MAP);
+            if (regions.equals(map)) {
+                throw v.error("haproxy", "region_map", "is the bucket map's file", "name another file, e.g. /etc/haproxy/regions.map");
+            }
+            String lookup = v.get("haproxy", "lookup");
+            return new BucketDnsConfig.Haproxy(map, socket, omit.isEmpty() ? null : omit, regions,
+                    lookup.isEmpty() ? null : v.socketAddress("haproxy", "lookup", lookup));
         }
 
         private BucketDnsConfig.Ops ops() {

@@ -56,7 +56,7 @@ public final class Schema {
             new Section("dns", "The standalone authoritative DNS server (UDP and TCP) and the zones' apex records."),
             new Section("zone.NAME", "Per-zone overrides, for deployments serving several zones: a key marked 'per zone' set here"
                     + " applies to that zone (one of dns_zone) alone."),
-            new Section("haproxy", "Optional: the bucket map of the HAProxy that routes path-style requests; present means on."),
+            new Section("haproxy", "Optional: the maps and the look-up of the HAProxy that routes path-style requests; present means on."),
             new Section("ops", "The operators' endpoints and logs."));
 
     /** Every key, grouped by section. */
@@ -152,6 +152,12 @@ public final class Schema {
                             + " file only"),
             Key.of("haproxy", "omit_zonegroup", new Type.Text("zonegroup name"), "", REBIND,
                     "leave this zonegroup's buckets out of the map (the default backend's zonegroup), to save HAProxy memory"),
+            Key.of("haproxy", "region_map", PATH, "", REBIND,
+                    "the second map haproxy.cfg names: one 'api_name zonegroup' a line, from RGW's zonegroup map, so a new bucket is"
+                            + " created in the region its request is signed for; unset: regions.map beside map"),
+            Key.of("haproxy", "lookup", ADDRESS, "127.0.0.1:9781", REBIND,
+                    "where bucketdns.lua in HAProxy asks about a bucket its map lacks (answered from the catalog, or after the"
+                            + " on-demand look-up of [catalog] miss_wait); empty: off"),
 
             Key.of("ops", "listen", ADDRESS, "127.0.0.1:9780", REBIND,
                     "/metrics /healthz /readyz and POST /reload, without authentication: keep it private; empty: off"),

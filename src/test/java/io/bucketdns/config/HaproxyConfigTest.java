@@ -52,9 +52,29 @@ class HaproxyConfigTest {
 
         assertThat(c.haproxy().map()).isEqualTo(dir.resolve("buckets.map"));
         assertThat(c.haproxy().runtimeSocket()).isEqualTo(UnixDomainSocketAddress.of("/run/haproxy/admin.sock"));
+        assertThat(c.haproxy().regionMap()).isEqualTo(dir.resolve("regions.map"));
+        assertThat(c.haproxy().lookup()).isEqualTo(new InetSocketAddress("127.0.0.1", 9781));
         assertThat(c.zones().get(0).ipv4()).containsExactly("192.0.2.10");
         assertThat(Files.readString(example.resolveSibling("haproxy.cfg")))
-                .contains("bind 192.0.2.10:80", "map(/etc/haproxy/buckets.map,eu)", "stats socket /run/haproxy/admin.sock");
+                .contains("bind 192.0.2.10:80", "map(/etc/haproxy/buckets.map)", "map(/etc/haproxy/regions.map)",
+                        "stats socket /run/haproxy/admin.sock", "setenv BUCKETDNS_LOOKUP 127.0.0.1:9781",
+                        "lua-load /etc/haproxy/bucketdns.lua", "http-request lua.bucketdns-route");
+        assertThat(example.resolveSibling("bucketdns.lua")).exists();
+    }
+
+    @Test
+    void theRegionMapSitsBesideTheBucketMapAndTheLookUpOnLoopbackUnlessSaidOtherwise() {
+        BucketDnsConfig.Haproxy defaults = parse("[haproxy]\nmap = buckets.map\n").haproxy();
+        BucketDnsConfig.Haproxy set = parse("[haproxy]\nmap = buckets.map\nregion_map = r.map\nlookup = 127.0.0.9:1234\n").haproxy();
+        BucketDnsConfig.Haproxy off = parse("[haproxy]\nmap = buckets.map\nlookup =\n").haproxy();
+
+        assertThat(defaults.regionMap()).isEqualTo(dir.resolve("regions.map"));
+        assertThat(defaults.lookup()).isEqualTo(new InetSocketAddress("127.0.0.1", 9781));
+        assertThat(set.regionMap()).isEqualTo(dir.resolve("r.map"));
+        assertThat(set.lookup()).isEqualTo(new InetSocketAddress("127.0.0.9", 1234));
+        assertThat(off.lookup()).isNull();
+        assertThatThrownBy(() -> parse("[haproxy]\nmap = buckets.map\nregion_map = buckets.map\n"))
+                .hasMessageContaining(":3").hasMessageContaining("[haproxy] region_map: is the bucket map's file");
     }
 
     @Test

@@ -57,6 +57,7 @@ class HaproxyMapE2ETest {
         mapFile = dir.resolve("maps/buckets.map");
         Files.createDirectories(mapFile.getParent());
         Files.writeString(mapFile, "");
+        Files.writeString(mapFile.resolveSibling("regions.map"), "");
         haproxy = Haproxy.start(dir.resolve("haproxy"), List.of(
                 "global",
                 "  stats socket " + Haproxy.socketIn(dir.resolve("haproxy")) + " level admin",
@@ -68,6 +69,7 @@ class HaproxyMapE2ETest {
                 "frontend s3",
                 "  bind 127.0.0.1:" + Ports.free(),
                 "  http-request set-var(txn.bucket) path,field(2,/)",
+                "  http-request set-var(txn.zonegroup) req.hdr(x-region),map(" + mapFile.resolveSibling("regions.map") + ")",
                 "  use_backend rgw_%[var(txn.bucket),map(" + mapFile + ",eu)]",
                 "backend rgw_eu",
                 "backend rgw_us"));
@@ -213,8 +215,10 @@ class HaproxyMapE2ETest {
         assertThat(version(after)).as("%s then %s", before, after).isGreaterThan(version(before));
     }
 
-    private static int version(String showMap) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("curr_ver=(\\d+)").matcher(showMap);
+    /** The bucket map's version in {@code show map}, which lists the region map too. */
+    private int version(String showMap) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\(" + java.util.regex.Pattern.quote(mapFile.toString())
+                + "\\).*curr_ver=(\\d+)").matcher(showMap);
         assertThat(m.find()).as(showMap).isTrue();
         return Integer.parseInt(m.group(1));
     }
@@ -330,13 +334,20 @@ class HaproxyMapE2ETest {
         feed(Map.of("foo", "eu", "bar", "us"));
         awaitRuntimeMap(Map.of("foo", "eu", "bar", "us"));
         awaitFile(Map.of("foo", "eu", "bar", "us"));
+        assertThat(E2EWait.within(LIMIT, () -> haproxy.map(mapFile.resolveSibling("regions.map")).equals(Map.of("eu", "eu", "us", "us"))))
+                .as("the region map pushed").isTrue();
         BucketDnsConfig.Haproxy settings = new BucketDnsConfig.Haproxy(mapFile, UnixDomainSocketAddress.of(haproxy.socket()), null);
 
         List<String> agree = HaproxyCheck.run(settings, catalog(Map.of("foo", "eu", "bar", "us")));
         List<String> differ = HaproxyCheck.run(settings, catalog(Map.of("foo", "us", "bar", "us", "new", "eu")));
 
-        assertThat(agree).hasSize(2).allMatch(l -> l.startsWith("ok   ") && l.endsWith("2 entries, agrees with the catalog"));
-        assertThat(differ).hasSize(2).allMatch(l -> l.startsWith("FAIL ")
+        String regions = " " + mapFile.resolveSibling("regions.map") + ": 2 entries, agrees with the catalog";
+        assertThat(agree).hasSize(5).allMatch(l -> l.startsWith("ok   "))
+                .filteredOn(l -> l.contains("map " + mapFile + ": ") || l.contains("file " + mapFile + ": ")).hasSize(2)
+                .allMatch(l -> l.endsWith("2 entries, agrees with the catalog"));
+        assertThat(agree).filteredOn(l -> l.endsWith(regions)).hasSize(2);
+        assertThat(agree).contains("ok   haproxy regions: every zonegroup's api_name is its own {eu=eu, us=us}");
+        assertThat(differ).filteredOn(l -> l.startsWith("FAIL ")).hasSize(2).allMatch(l -> l.contains(mapFile + ": ")
                 && l.contains("2 of 3 entries differ from the catalog, e.g. foo eu instead of us, new (absent) instead of eu"));
     }
 }

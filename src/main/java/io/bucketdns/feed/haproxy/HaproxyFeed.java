@@ -11,9 +11,10 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
- * Keeps HAProxy's bucket map equal to the catalog: the map file on disk ({@link FileSink}, what
- * HAProxy loads when it starts or reloads) and, through the runtime API, the map in the running
- * HAProxy ({@link RuntimeSink}).
+ * Keeps HAProxy's bucket map equal to the catalog, and its region map ({@link RegionMap}) equal to
+ * the catalog's zonegroups: the map files on disk ({@link FileSink}, what HAProxy loads when it
+ * starts or reloads) and, through the runtime API, the maps in the running HAProxy ({@link
+ * RuntimeSink}).
  *
  * <p>This class has no thread of its own: it hands the catalog writer's changes to the sinks on
  * the writer's thread, and holds them back until the catalog is loaded, since an empty or
@@ -103,10 +104,13 @@ public final class HaproxyFeed implements CatalogListener, AutoCloseable {
             Function<String, Scheduler> schedulers) {
         MapEntries entries = new MapEntries(settings.omitZonegroup());
         String map = settings.map().toString();
-        FileSink file = new FileSink(map, catalog -> MapFile.write(settings.map(), catalog, entries), clock,
-                schedulers.apply("haproxy-feed-file"));
+        FileSink file = new FileSink(map, catalog -> {
+            RegionMap.write(settings.regionMap(), catalog);
+            return MapFile.write(settings.map(), catalog, entries);
+        }, clock, schedulers.apply("haproxy-feed-file"));
         RuntimeSink runtime = settings.runtimeSocket() == null ? null
-                : new RuntimeSink(settings.runtimeSocket(), map, entries, clock, schedulers.apply("haproxy-feed-runtime"));
+                : new RuntimeSink(settings.runtimeSocket(), map, settings.regionMap().toString(), entries, clock,
+                        schedulers.apply("haproxy-feed-runtime"));
         return new HaproxyFeed(loaded, file, runtime);
     }
 

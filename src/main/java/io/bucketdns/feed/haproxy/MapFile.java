@@ -13,6 +13,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * The map file HAProxy loads when it starts or reloads: one {@code bucket zonegroup} a line.
@@ -29,14 +31,24 @@ public final class MapFile {
      * @throws IOException when the directory is not writable or the disk is full; {@code path} is unchanged
      */
     public static int write(Path path, Catalog catalog, MapEntries entries) throws IOException {
+        return write(path, "bucket zonegroup, written by bucketdns from its catalog", sink -> entries.forEach(catalog, sink));
+    }
+
+    /**
+     * Writes whatever {@code fill} gives, one {@code key value} a line under a {@code #} header.
+     *
+     * @return the entries written
+     * @throws IOException when the directory is not writable or the disk is full; {@code path} is unchanged
+     */
+    static int write(Path path, String header, Consumer<BiConsumer<String, String>> fill) throws IOException {
         Path tmp = path.resolveSibling("." + path.getFileName() + ".tmp");
         int[] count = {0};
         try {
             // PrintWriter keeps the lambda free of checked exceptions; checkError() says whether any write failed
             try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(tmp, StandardCharsets.US_ASCII))) {
-                out.append("# bucket zonegroup, written by bucketdns from its catalog; do not edit\n");
-                entries.forEach(catalog, (bucket, zonegroup) -> {
-                    out.append(bucket).append(' ').append(zonegroup).append('\n');
+                out.append("# ").append(header).append("; do not edit\n");
+                fill.accept((key, value) -> {
+                    out.append(key).append(' ').append(value).append('\n');
                     count[0]++;
                 });
                 if (out.checkError()) {

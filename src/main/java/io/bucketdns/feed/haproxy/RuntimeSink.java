@@ -32,6 +32,7 @@ final class RuntimeSink implements AutoCloseable {
 
     private final SocketAddress socket;
     private final String map;
+    private final String regionMap;
     private final MapEntries entries;
     private final InstantSource clock;
     private final Backlog backlog = new Backlog();
@@ -47,10 +48,14 @@ final class RuntimeSink implements AutoCloseable {
     private RuntimeApi.Instance instance;
     private Pace pace = Pace.START;
     private boolean failing;
+    /** The region map HAProxy holds, as pushed; null when it may differ (another HAProxy, a failed push). */
+    private Map<String, String> pushedRegions;
 
-    RuntimeSink(SocketAddress socket, String map, MapEntries entries, InstantSource clock, Scheduler scheduler) {
+    /** @param regionMap the region map's name in HAProxy (its file), {@link RegionMap} */
+    RuntimeSink(SocketAddress socket, String map, String regionMap, MapEntries entries, InstantSource clock, Scheduler scheduler) {
         this.socket = socket;
         this.map = map;
+        this.regionMap = regionMap;
         this.entries = entries;
         this.clock = clock;
         this.job = new Job(scheduler, this::step, this::recover);
@@ -83,7 +88,7 @@ final class RuntimeSink implements AutoCloseable {
     }
 
     private boolean hasWork() {
-        return replaceNeeded || target != pushed;
+        return replaceNeeded || target != pushed || !RegionMap.of(target).equals(pushedRegions);
     }
 
     private void take(Backlog.News news) {
@@ -106,6 +111,7 @@ final class RuntimeSink implements AutoCloseable {
     private void recover() {
         status = status.failed();
         replaceNeeded = true;
+        pushedRegions = null;
     }
 
     private void talk() {
@@ -119,6 +125,7 @@ final class RuntimeSink implements AutoCloseable {
                 }
                 instance = seen;
                 replaceNeeded = true;
+                pushedRegions = null;
             }
             inFlight = true;
             if (replaceNeeded) {
@@ -127,6 +134,7 @@ final class RuntimeSink implements AutoCloseable {
                 pushChanges(api);
             }
             inFlight = false;
+            pushRegions(api);
             long count = api.entries(map);
             status = status.withEntries(count);
             if (count != expected) {
@@ -174,6 +182,27 @@ final class RuntimeSink implements AutoCloseable {
         status = status.replaced(left[0]);
         LOG.info("haproxy: map {} replaced whole: {} entries in {} ms{}", map, count[0], (job.now() - t0) / 1_000_000,
                 left[0] == 0 ? "" : "; " + left[0] + " buckets left out, their names cannot be map keys");
+    }
+
+    /**
+     * Replaces the region map when the zonegroups' regions changed (rarely: a zonegroup added or
+     * renamed). An HAProxy whose config names no region map still gets its bucket map: it is told
+     * once, and creating buckets outside the master zonegroup waits for haproxy.cfg's region lines.
+     */
+    private void pushRegions(RuntimeApi api) throws IOException {
+        Map<String, String> regions = RegionMap.of(target);
+        if (regions.equals(pushedRegions)) {
+            return;
+        }
+        try {
+            api.replace(regionMap, sink -> regions.forEach(sink));
+            LOG.info("haproxy: region map {} replaced: {}", regionMap, regions);
+        } catch (RuntimeApi.ProtocolException e) {
+            LOG.warn("haproxy: cannot replace the region map {} ({}): is it named in haproxy.cfg (map({}))? Until it is, new buckets"
+                    + " are created in the default backend's zonegroup whatever region they are signed for", regionMap, e.getMessage(),
+                    regionMap);
+        }
+        pushedRegions = regions;
     }
 
     /** Pushes the buckets that changed since the last push, or the whole map when that is cheaper. */

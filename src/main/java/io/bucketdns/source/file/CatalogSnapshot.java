@@ -32,7 +32,7 @@ import java.util.zip.GZIPOutputStream;
  *
  * <p>The format is gzip'd UTF-8 text, readable with {@code zcat}: a header, the source's marks
  * (such as the metadata-log position the catalog is current with), the zonegroups with their
- * hosts, then one {@code bucket index} line per bucket (a few bytes a bucket once compressed), and
+ * hosts and S3 regions (a snapshot of an older version without them reads as the name), then one {@code bucket index} line per bucket (a few bytes a bucket once compressed), and
  * a closing count that proves the file complete. Lines that are not buckets start with {@code #}
  * once the buckets begin, a character no bucket name has:
  *
@@ -42,8 +42,8 @@ import java.util.zip.GZIPOutputStream;
  * serial 1795693261
  * buckets 2
  * mark rgw.mdlog PERIOD ZONE MARKER...
- * zonegroup eu o.example.eu
- * zonegroup us o.example.us
+ * zonegroup eu o.example.eu eu
+ * zonegroup us o.example.us us
  * default eu
  * #buckets
  * foo 0
@@ -109,7 +109,7 @@ public final class CatalogSnapshot {
         Map<String, Integer> index = new HashMap<>();
         for (Zonegroup z : catalog.zonegroups().values()) {
             index.put(z.name(), index.size());
-            out.write("zonegroup " + z.name() + " " + z.hostname() + "\n");
+            out.write("zonegroup " + z.name() + " " + z.hostname() + " " + z.apiName() + "\n");
         }
         if (catalog.defaultZonegroup() != null) {
             out.write("default " + catalog.defaultZonegroup().name() + "\n");
@@ -168,7 +168,8 @@ public final class CatalogSnapshot {
                         marks.put(f[1], f.length > 2 ? f[2] : "");
                     } else if (line.startsWith("zonegroup ")) {
                         String[] f = line.split(" ");
-                        zonegroups.put(f[1], new Zonegroup(f[1], f[2]));
+                        // a snapshot of before the S3 region was kept has none: the name, as RGW's own default
+                        zonegroups.put(f[1], new Zonegroup(f[1], f[2], f.length > 3 ? f[3] : ""));
                         names.add(f[1]);
                     } else if (line.startsWith("default ")) {
                         fallback = zonegroups.get(line.substring("default ".length()));

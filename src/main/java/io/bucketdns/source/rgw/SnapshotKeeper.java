@@ -79,7 +79,7 @@ final class SnapshotKeeper implements AutoCloseable {
             CatalogSnapshot.Loaded s = CatalogSnapshot.read(file);
             Catalog c = s.catalog();
             Map<String, Zonegroup> zonegroups = new LinkedHashMap<>(c.zonegroups());
-            hostnameOverrides.forEach((name, host) -> zonegroups.computeIfPresent(name, (n, z) -> new Zonegroup(n, host)));
+            hostnameOverrides.forEach((name, host) -> zonegroups.computeIfPresent(name, (n, z) -> z.withHostname(host)));
             String def = defaultSetting != null ? defaultSetting : c.defaultZonegroup() == null ? null : c.defaultZonegroup().name();
             writer.replace(c.withZonegroups(zonegroups, zonegroups.get(def)), s.marks()).join();
             staleness.loadedAsOf(s.currentAsOf());

@@ -129,7 +129,7 @@ record ZonegroupMap(List<RgwZonegroup> zonegroups, String masterZonegroupId) {
             if (host == null) {
                 throw new CatalogException(noTarget(z));
             }
-            out.put(z.name(), new Zonegroup(z.name(), host));
+            out.put(z.name(), new Zonegroup(z.name(), host, z.apiName()));
         }
         return out;
     }

@@ -20,8 +20,9 @@ import java.util.Map;
 
 /**
  * An in-process stand-in for HAProxy's admin socket, enough for {@link RuntimeApi}: interactive
- * mode, {@code show info}, and one map's {@code show}/{@code add}/{@code set}/{@code del}/{@code
- * prepare}/{@code commit}, with payloads, answering as HAProxy 2.6 does. Tests read and change its
+ * mode, {@code show info}, and each named map's {@code show}/{@code add}/{@code set}/{@code
+ * del}/{@code prepare}/{@code commit}, with payloads, answering as HAProxy 2.6 does (a map it was
+ * not started with is unknown, as one haproxy.cfg does not name). Tests read and change its
  * map behind the feed's back, restart it as another pid, or take it away.
  */
 final class FakeHaproxy implements AutoCloseable {
@@ -29,22 +30,32 @@ final class FakeHaproxy implements AutoCloseable {
     private final String mapName;
     private final List<SocketChannel> connections = new ArrayList<>();
     private final List<String> commands = new ArrayList<>();
-    private final Map<Integer, Map<String, String>> versions = new HashMap<>();
-    private Map<String, String> map = new LinkedHashMap<>();
-    private int currentVersion;
-    private int nextVersion;
+    /** Each map by name, as {@code show map} lists them. */
+    private final Map<String, OneMap> maps = new LinkedHashMap<>();
     private long pid = 100;
     private int accepted;
     private ServerSocketChannel server;
 
-    private FakeHaproxy(Path socket, String mapName) {
-        this.socket = socket;
-        this.mapName = mapName;
+    /** One map's entries and the versions being prepared. */
+    private static final class OneMap {
+        final Map<Integer, Map<String, String>> versions = new HashMap<>();
+        Map<String, String> entries = new LinkedHashMap<>();
+        int currentVersion;
+        int nextVersion;
     }
 
-    /** Listens on {@code socket}, with an empty map named {@code mapName}. */
-    static FakeHaproxy start(Path socket, String mapName) throws IOException {
-        FakeHaproxy h = new FakeHaproxy(socket, mapName);
+    private FakeHaproxy(Path socket, String mapName, String... otherMaps) {
+        this.socket = socket;
+        this.mapName = mapName;
+        maps.put(mapName, new OneMap());
+        for (String m : otherMaps) {
+            maps.put(m, new OneMap());
+        }
+    }
+
+    /** Listens on {@code socket}, with an empty map named {@code mapName} and each of {@code otherMaps}. */
+    static FakeHaproxy start(Path socket, String mapName, String... otherMaps) throws IOException {
+        FakeHaproxy h = new FakeHaproxy(socket, mapName, otherMaps);
         h.listen();
         return h;
     }
@@ -53,13 +64,18 @@ final class FakeHaproxy implements AutoCloseable {
         return UnixDomainSocketAddress.of(socket);
     }
 
+    /** The entries of the first map. */
     synchronized Map<String, String> map() {
-        return Map.copyOf(map);
+        return map(mapName);
+    }
+
+    synchronized Map<String, String> map(String name) {
+        return Map.copyOf(maps.get(name).entries);
     }
 
     /** Changes the running map without the feed: drift. */
     synchronized void edit(java.util.function.Consumer<Map<String, String>> edit) {
-        edit.accept(map);
+        edit.accept(maps.get(mapName).entries);
     }
 
     /** Connections accepted so far. */
@@ -94,10 +110,8 @@ final class FakeHaproxy implements AutoCloseable {
     void restart(Map<String, String> fromFile) throws IOException {
         synchronized (this) {
             pid++;
-            map = new LinkedHashMap<>(fromFile);
-            versions.clear();
-            currentVersion = 0;
-            nextVersion = 0;
+            maps.replaceAll((name, m) -> new OneMap());
+            maps.get(mapName).entries.putAll(fromFile);
         }
         listen();
     }
@@ -161,19 +175,28 @@ final class FakeHaproxy implements AutoCloseable {
             return "Name: HAProxy\nVersion: 2.6-fake\nPid: " + pid + "\nStart_time_sec: 1700000000\n";
         }
         if (line.equals("show map")) {
-            return "# id (file) description\n-1 (" + mapName + ") pattern loaded from file '" + mapName + "' used by map at file "
-                    + "'haproxy.cfg' line 9. curr_ver=" + currentVersion + " next_ver=" + nextVersion + " entry_cnt=" + map.size() + "\n";
+            StringBuilder b = new StringBuilder("# id (file) description\n");
+            int id = -1;
+            for (Map.Entry<String, OneMap> e : maps.entrySet()) {
+                OneMap m = e.getValue();
+                b.append(id--).append(" (").append(e.getKey()).append(") pattern loaded from file '").append(e.getKey())
+                        .append("' used by map at file 'haproxy.cfg' line 9. curr_ver=").append(m.currentVersion).append(" next_ver=")
+                        .append(m.nextVersion).append(" entry_cnt=").append(m.entries.size()).append('\n');
+            }
+            return b.toString();
         }
         if (w.length < 3 || !w[1].equals("map")) {
             return "Unknown command: '" + line + "'\n";
         }
         boolean versioned = w[2].startsWith("@");
         String name = versioned ? w[3] : w[2];
-        if (!name.equals(mapName)) {
+        OneMap m = maps.get(name);
+        if (m == null) {
             return "Unknown map identifier. Please use #<id> or <file>.\n";
         }
+        Map<String, String> map = m.entries;
         String[] kv = java.util.Arrays.copyOfRange(w, versioned ? 4 : 3, w.length);
-        Map<String, String> into = versioned ? versions.get(Integer.parseInt(w[2].substring(1))) : map;
+        Map<String, String> into = versioned ? m.versions.get(Integer.parseInt(w[2].substring(1))) : map;
         switch (w[0]) {
             case "show" -> {
                 StringBuilder b = new StringBuilder();
@@ -198,12 +221,12 @@ final class FakeHaproxy implements AutoCloseable {
                 return map.remove(kv[0]) == null ? "Key not found.\n" : "";
             }
             case "prepare" -> {
-                versions.put(++nextVersion, new LinkedHashMap<>());
-                return "New version created: " + nextVersion + "\n";
+                m.versions.put(++m.nextVersion, new LinkedHashMap<>());
+                return "New version created: " + m.nextVersion + "\n";
             }
             case "commit" -> {
-                currentVersion = Integer.parseInt(w[2].substring(1));
-                map = versions.remove(currentVersion);
+                m.currentVersion = Integer.parseInt(w[2].substring(1));
+                m.entries = m.versions.remove(m.currentVersion);
                 return "";
             }
             default -> {

@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bucketdns.catalog.Catalog;
 import io.bucketdns.catalog.CatalogChange;
+import io.bucketdns.catalog.Zonegroup;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class RuntimeSinkTest {
     private static final String MAP = "/etc/haproxy/buckets.map";
+    private static final String REGIONS = "/etc/haproxy/regions.map";
 
     @TempDir
     Path dir;
@@ -31,12 +34,12 @@ class RuntimeSinkTest {
 
     @BeforeEach
     void startHaproxy() throws IOException {
-        haproxy = FakeHaproxy.start(dir.resolve("admin.sock"), MAP);
+        haproxy = FakeHaproxy.start(dir.resolve("admin.sock"), MAP, REGIONS);
         sink = sink(null);
     }
 
     private RuntimeSink sink(String omitZonegroup) {
-        return new RuntimeSink(haproxy.address(), MAP, new MapEntries(omitZonegroup), time, time.scheduler("runtime"));
+        return new RuntimeSink(haproxy.address(), MAP, REGIONS, new MapEntries(omitZonegroup), time, time.scheduler("runtime"));
     }
 
     @AfterEach
@@ -73,7 +76,8 @@ class RuntimeSinkTest {
         assertThat(haproxy.map()).isEqualTo(Map.of("foo", "eu", "bar", "us"));
         assertThat(haproxy.commands()).containsSubsequence("prepare map " + MAP, "add map @1 " + MAP, "commit map @1 " + MAP);
         assertThat(sink.status()).isEqualTo(new HaproxyFeed.Status(2, 0, 1, 0, 0, FakeTime.ORIGIN, true));
-        assertThat(log.lines()).containsExactly("INFO haproxy: map " + MAP + " replaced whole: 2 entries in 0 ms");
+        assertThat(log.lines()).containsExactly("INFO haproxy: map " + MAP + " replaced whole: 2 entries in 0 ms",
+                "INFO haproxy: region map " + REGIONS + " replaced: {eu=eu, us=us}");
     }
 
     @Test
@@ -91,7 +95,7 @@ class RuntimeSinkTest {
 
         assertThat(haproxy.map()).isEqualTo(Map.of("bar", "eu", "baz", "us"));
         assertThat(haproxy.commands()).contains("del map " + MAP + " foo", "set map " + MAP + " bar eu", "add map " + MAP + " baz us");
-        assertThat(count("prepare map")).isEqualTo(1);
+        assertThat(count("prepare map " + MAP)).isEqualTo(1);
         assertThat(sink.status()).isEqualTo(new HaproxyFeed.Status(2, 3, 1, 0, 0, FakeTime.ORIGIN.plusMillis(10), true));
     }
 
@@ -144,7 +148,7 @@ class RuntimeSinkTest {
         assertThat(count("show info")).isEqualTo(2);
         time.advance(Duration.ofSeconds(2));
         assertThat(count("show info")).isEqualTo(3);
-        assertThat(count("prepare map")).isEqualTo(1);
+        assertThat(count("prepare map " + MAP)).isEqualTo(1);
     }
 
     @Test
@@ -268,5 +272,46 @@ class RuntimeSinkTest {
 
         assertThat(count("show info")).isEqualTo(talks);
         assertThat(time.pending()).isZero();
+    }
+
+    @Test
+    void theRegionMapIsReplacedOnceAndAgainOnlyWhenAZonegroupsRegionChanges() {
+        load(sink, Map.of("foo", "eu"));
+        time.runDue();
+        change(Map.of("bar", "us"));
+        time.runDue();
+        assertThat(haproxy.map(REGIONS)).isEqualTo(Map.of("eu", "eu", "us", "us"));
+        assertThat(count("prepare map " + REGIONS)).isEqualTo(1);
+
+        Catalog before = current;
+        Map<String, Zonegroup> renamed = new LinkedHashMap<>(current.zonegroups());
+        renamed.put("us", new Zonegroup("us", "o.example.us", "us-west"));
+        current = current.withZonegroups(renamed, renamed.get("eu"));
+        sink.offer(new CatalogChange(before, current, Map.of(), false));
+        time.runDue();
+
+        assertThat(haproxy.map(REGIONS)).isEqualTo(Map.of("eu", "eu", "us-west", "us"));
+        assertThat(count("prepare map " + REGIONS)).isEqualTo(2);
+        assertThat(haproxy.map()).isEqualTo(Map.of("foo", "eu", "bar", "us"));
+    }
+
+    @Test
+    void anHaproxyWhoseConfigNamesNoRegionMapStillGetsItsBucketMapAndTheOperatorIsToldOnce() throws IOException {
+        sink.close();
+        haproxy.close();
+        haproxy = FakeHaproxy.start(dir.resolve("old.sock"), MAP);
+        sink = sink(null);
+
+        load(sink, Map.of("foo", "eu"));
+        time.runDue();
+        change(Map.of("bar", "us"));
+        time.advance(Duration.ofSeconds(10));
+
+        assertThat(haproxy.map()).isEqualTo(Map.of("foo", "eu", "bar", "us"));
+        assertThat(sink.status().failures()).isZero();
+        assertThat(sink.status().agrees()).isTrue();
+        assertThat(log.lines()).filteredOn(l -> l.contains("region map")).singleElement().asString()
+                .startsWith("WARN haproxy: cannot replace the region map " + REGIONS + " (")
+                .contains("is it named in haproxy.cfg");
     }
 }
