@@ -3,6 +3,7 @@ package io.bucketdns;
 import io.bucketdns.catalog.Catalog;
 import io.bucketdns.catalog.LiveCatalog;
 import io.bucketdns.catalog.MissListener;
+import io.bucketdns.catalog.Zonegroup;
 import io.bucketdns.answer.Answer;
 import io.bucketdns.answer.Authority;
 import io.bucketdns.answer.QueryObserver;
@@ -93,6 +94,17 @@ public final class LiveAuthority implements Authority {
         // off the thread that completed the look-up (the catalog writer): sending may block
         lookUp.whenCompleteAsync((x, e) -> to.accept(again(qname, qtype)), LATER);
         return null;
+    }
+
+    @Override
+    public CompletionStage<Zonegroup> locate(String bucket) {
+        State s = state;
+        Zonegroup z = s.catalog().current().zonegroupOf(bucket);
+        if (z != null) {
+            s.misses().onKnown(bucket);
+            return CompletableFuture.completedStage(z);
+        }
+        return s.misses().onMiss(bucket).handle((x, e) -> state.catalog().current().zonegroupOf(bucket));
     }
 
     /**

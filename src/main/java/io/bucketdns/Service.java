@@ -17,6 +17,7 @@ import io.bucketdns.answer.QueryObserver;
 import io.bucketdns.answer.Resolver;
 import io.bucketdns.source.file.FileCatalogSource;
 import io.bucketdns.feed.haproxy.HaproxySetup;
+import io.bucketdns.frontend.proxy.LookupSetup;
 import io.bucketdns.frontend.ops.Logging;
 import io.bucketdns.frontend.ops.Metrics;
 import io.bucketdns.frontend.ops.OpsServer;
@@ -44,7 +45,7 @@ import org.slf4j.LoggerFactory;
 /**
  * bucketdns running: the catalog and its source, the rules, and every component the config
  * switches on ({@link #SETUPS}: the ops endpoints, PowerDNS's http and unix connectors, the DNS
- * server, the HAProxy map feed).
+ * server, the HAProxy map feed and the HAProxy look-up).
  *
  * <p>{@link #reload()} re-reads the config file: a bad file is refused and the running config keeps
  * serving; a good one replaces the rules at once, the catalog only when a key declared {@link
@@ -59,7 +60,8 @@ public final class Service implements AutoCloseable, Context {
     private static final Logger LOG = LoggerFactory.getLogger(Service.class);
 
     /** Every kind of component, in start order (stopped in reverse). A new frontend or feed is one line here. */
-    static final List<Setup<?, ?>> SETUPS = List.of(new OpsSetup(), new HttpSetup(), new UnixSetup(), new DnsSetup(), new HaproxySetup());
+    static final List<Setup<?, ?>> SETUPS = List.of(new OpsSetup(), new HttpSetup(), new UnixSetup(), new DnsSetup(), new HaproxySetup(),
+            new LookupSetup());
 
     /** Every kind of catalog source; {@code [catalog] source} picks one. */
     static final List<SourceSetup> SOURCES = List.of(

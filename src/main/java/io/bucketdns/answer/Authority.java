@@ -1,7 +1,9 @@
 package io.bucketdns.answer;
 
 import io.bucketdns.catalog.Catalog;
+import io.bucketdns.catalog.Zonegroup;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -28,6 +30,16 @@ public interface Authority {
      * @return the answer now, or null when it comes through {@code later}
      */
     Answer resolve(String qname, int qtype, Supplier<Consumer<Answer>> later);
+
+    /**
+     * Where a bucket lives, for a frontend that routes rather than answers DNS (the proxy's
+     * look-up): from the catalog in force, or after the same on-demand RGW look-up an unknown name
+     * in DNS gets (shared with DNS questions, rate-limited alike, waiting at most {@code miss_wait}).
+     *
+     * @param bucket a lowercase, well-formed bucket name ({@link BucketName#isValid})
+     * @return completes with the zonegroup, or with null while the bucket stays unknown; never fails
+     */
+    CompletionStage<Zonegroup> locate(String bucket);
 
     /** The served zones in configured order (PowerDNS zone ids are positions plus one). */
     List<Zone> zones();

@@ -7,6 +7,7 @@ import io.bucketdns.config.BucketDnsConfig;
 import io.bucketdns.config.ConfigLoader;
 import io.bucketdns.answer.Zone;
 import io.bucketdns.feed.haproxy.HaproxyCheck;
+import io.bucketdns.frontend.proxy.LookupCheck;
 import io.bucketdns.source.rgw.RgwCheck;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -65,7 +66,10 @@ final class CheckCommand implements Callable<Integer> {
                     lines.add(shadowed);
                 }
                 if (cfg.haproxy() != null) {
-                    haproxy = HaproxyCheck.run(cfg.haproxy(), service.catalog().current());
+                    haproxy = new ArrayList<>(HaproxyCheck.run(cfg.haproxy(), service.catalog().current()));
+                    if (cfg.haproxy().lookup() != null) {
+                        haproxy.add(LookupCheck.run(cfg.haproxy().lookup()));
+                    }
                 }
             } catch (CatalogException e) {
                 catalog = "FAIL catalog (" + source + "): " + e.getMessage();

@@ -160,25 +160,12 @@ class FirstQuestionE2ETest {
         assertThat(put.exitCode()).as("%s", put).isZero();
         assertThat(get.exitCode()).as("%s", get).isZero();
         assertThat(get.output()).contains(BODY);
-        String recorded = zonegroupRecordedFor(bucket);
+        String recorded = lab.zonegroupOf(bucket); // RGW's record, the oracle, not bucketdns
         assertThat(logs.served(recorded)).as("the gateway of %s, where RGW recorded the bucket", recorded)
                 .anyMatch(l -> l.contains("\"PUT /" + KEY + " HTTP/1.1\" 200"))
                 .anyMatch(l -> l.contains("\"GET /" + KEY + " HTTP/1.1\" 200"));
         assertThat(logs.served(RgwLab.other(recorded))).as("the other gateway").noneMatch(l -> l.contains("/" + KEY));
         assertThat(logs.redirects()).isEmpty();
-    }
-
-    /** The zonegroup RGW recorded for a bucket, by radosgw-admin: the oracle, not bucketdns. */
-    private String zonegroupRecordedFor(String bucket) {
-        String stats = lab.radosgwAdmin("bucket", "stats", "--bucket", bucket);
-        for (String zonegroup : List.of("eu", "us")) {
-            String info = lab.radosgwAdmin("zonegroup", "get", "--rgw-zonegroup", zonegroup);
-            String id = info.replaceAll("(?s).*?\"id\": \"([^\"]+)\".*", "$1");
-            if (stats.contains("\"zonegroup\": \"" + id + "\"")) {
-                return zonegroup;
-            }
-        }
-        throw new AssertionError("no zonegroup id of the lab in the stats of " + bucket + ":\n" + stats);
     }
 
     private ClientNamespace.Result aws(ClientNamespace clients, String... args) {

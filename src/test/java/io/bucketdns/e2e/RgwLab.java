@@ -252,6 +252,32 @@ public final class RgwLab implements ExtensionContext.Store.CloseableResource {
         return exec(cmd, Map.of("CEPH_CONF", env("RGWLAB_CEPH_CONF")), Duration.ofSeconds(60));
     }
 
+    /** The zonegroup a bucket was created in, as {@code radosgw-admin bucket stats} says; null when it does not exist. */
+    public String zonegroupOf(String bucket) {
+        BoundedRun.Outcome stats = BoundedRun.run(List.of("radosgw-admin", "bucket", "stats", "--bucket=" + bucket),
+                Map.of("CEPH_CONF", env("RGWLAB_CEPH_CONF")), Duration.ofSeconds(60), Path.of(System.getProperty("java.io.tmpdir")),
+                new ArrayList<>());
+        if (stats.exitCode() != 0) {
+            return null;
+        }
+        String id = json(stats.output()).path("zonegroup").asText();
+        for (String zg : ZONEGROUPS) {
+            if (json(radosgwAdmin("zonegroup", "get", "--rgw-zonegroup=" + zg)).path("id").asText().equals(id)) {
+                return zg;
+            }
+        }
+        throw new AssertionError("bucket " + bucket + " names zonegroup id " + id + ", none of " + ZONEGROUPS);
+    }
+
+    /** The JSON object in what radosgw-admin printed (its warnings go to the same output). */
+    private static com.fasterxml.jackson.databind.JsonNode json(String printed) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(printed.substring(printed.indexOf('{'), printed.lastIndexOf('}') + 1));
+        } catch (IOException | RuntimeException e) {
+            throw new AssertionError("radosgw-admin printed no JSON object: " + printed, e);
+        }
+    }
+
     /** Puts back what {@link #stopGateways} and {@link #hostnames} changed: the lab as started. */
     public void restore() {
         if (gatewaysStopped) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bucketdns.LiveAuthority;
 import io.bucketdns.catalog.Catalog;
+import io.bucketdns.catalog.Zonegroup;
 import io.bucketdns.answer.Answer;
 import io.bucketdns.answer.Authority;
 import io.bucketdns.answer.QueryObserver;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -272,6 +274,11 @@ class ResponderTest {
         @Override
         public Answer resolve(String qname, int qtype, Supplier<Consumer<Answer>> later) {
             return resolve(qname, qtype);
+        }
+
+        @Override
+        public CompletionStage<Zonegroup> locate(String bucket) {
+            throw new IllegalStateException("injected failure");
         }
 
         @Override
