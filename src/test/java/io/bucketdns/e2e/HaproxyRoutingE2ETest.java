@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.RandomAccessFile;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,16 +48,11 @@ class HaproxyRoutingE2ETest {
     private static final String PROXY = PREFIX + "23";
     private static final String BUCKETDNS = PREFIX + "55";
     private static final int BUCKETDNS_PORT = 5300;
+    /** [haproxy] lookup's default port, on this test's own address. */
+    private static final int LOOKUP_PORT = 9781;
     private static final Duration CLIENT_LIMIT = Duration.ofSeconds(120);
     private static final String KEY = "hello.txt";
     private static final String BODY = "hello from rgw-lab\n";
-    /**
-     * Path-style requests never ask DNS, so nothing pulls a shard forward: the map learns a change
-     * nobody asked about from the sweep (the README's trade-off). A sweep of 2 s alone can take
-     * all of the 2 s this test allows, so it sweeps in 1 s and leaves the rest to the look-up and
-     * the push to HAProxy.
-     */
-    private static final List<String> FAST_LOG = List.of("log_sweep = 1s");
 
     private final String suffix = Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
     /** Bucket to zonegroup, each with a public object {@link #KEY}. */
@@ -66,6 +62,7 @@ class HaproxyRoutingE2ETest {
     private RgwLab lab;
     private Path dir;
     private Path mapFile;
+    private Path regionFile;
     private Path config;
     private int port;
     private Service bucketdns;
@@ -91,6 +88,7 @@ class HaproxyRoutingE2ETest {
         port = lab.address("eu").getPort(); // the proxy listens on the gateways' port: o.example.com:PORT
         dir = Files.createTempDirectory("haproxy-routing-e2e");
         mapFile = dir.resolve("buckets.map");
+        regionFile = dir.resolve("regions.map");
         Files.writeString(mapFile, "");
 
         List<String> conf = new ArrayList<>(List.of(
@@ -100,8 +98,7 @@ class HaproxyRoutingE2ETest {
                 "dns_soa_record = ns1.o.example.com. hostmaster.example.com. 1 7200 3600 1209600 60",
                 "dns_default_ttl = 60"));
         conf.addAll(lab.rgwSettings());
-        conf.addAll(List.of("[catalog]", "source = rgw"));
-        conf.addAll(FAST_LOG);
+        conf.addAll(List.of("[catalog]", "source = rgw")); // every timing at its default: log_sweep, miss_wait, the rate
         conf.addAll(List.of(
                 "[dns]",
                 "listen = " + BUCKETDNS + ":" + BUCKETDNS_PORT,
@@ -110,7 +107,8 @@ class HaproxyRoutingE2ETest {
                 "a = " + PROXY,
                 "[haproxy]",
                 "map = " + mapFile,
-                "runtime_socket = " + Haproxy.socketIn(dir.resolve("haproxy"))));
+                "runtime_socket = " + Haproxy.socketIn(dir.resolve("haproxy")),
+                "lookup = " + BUCKETDNS + ":" + LOOKUP_PORT));
         config = Files.write(dir.resolve("rgw-pdns.conf"), conf);
         bucketdns = Service.start(ConfigLoader.load(config));
         awaitMap(us, "us", Duration.ofSeconds(30)); // HAProxy starts from a current map file
@@ -140,12 +138,17 @@ class HaproxyRoutingE2ETest {
             lines.add(line
                     .replace("/run/haproxy/admin.sock", Haproxy.socketIn(dir.resolve("haproxy")).toString())
                     .replace("/etc/haproxy/buckets.map", mapFile.toString())
+                    .replace("/etc/haproxy/regions.map", regionFile.toString())
+                    .replace("/etc/haproxy/bucketdns.lua", Path.of("examples/haproxy/bucketdns.lua").toAbsolutePath().toString())
+                    .replace("setenv BUCKETDNS_LOOKUP 127.0.0.1:" + LOOKUP_PORT, "setenv BUCKETDNS_LOOKUP " + BUCKETDNS + ":" + LOOKUP_PORT)
                     .replace("bind 192.0.2.10:80", "bind " + PROXY + ":" + port)
                     .replace("10.0.1.5:8080", eu).replace("10.0.1.6:8080", eu)
                     .replace("10.0.2.5:8080", us));
         }
         assertThat(lines).as("the example's lines this test adapts").contains("    server us1 " + us + " check")
-                .anyMatch(l -> l.contains("bind " + PROXY)).anyMatch(l -> l.contains("map(" + mapFile + ",eu)"));
+                .anyMatch(l -> l.contains("bind " + PROXY)).anyMatch(l -> l.contains("map(" + mapFile + ")"))
+                .anyMatch(l -> l.contains("map(" + regionFile + ")")).anyMatch(l -> l.contains("setenv BUCKETDNS_LOOKUP " + BUCKETDNS))
+                .anyMatch(l -> l.contains("lua-load /"));
         return lines;
     }
 
@@ -214,7 +217,8 @@ class HaproxyRoutingE2ETest {
                 byte[] b = new byte[(int) (f.length() - start.get(zonegroup))];
                 f.readFully(b);
                 return new String(b, StandardCharsets.UTF_8).lines()
-                        .filter(l -> l.contains(" beast: ") && (l.contains(" /" + bucket + "/") || l.contains(" /" + bucket + " ")))
+                        .filter(l -> l.contains(" beast: ")
+                                && (l.contains(" /" + bucket + "/") || l.contains(" /" + bucket + " ") || l.contains(" /" + bucket + "?")))
                         .toList();
             }
         }
@@ -292,7 +296,10 @@ class HaproxyRoutingE2ETest {
         assertThat(out.toString().lines())
                 .anyMatch(l -> l.startsWith("ok   haproxy map file " + mapFile + ": ") && l.endsWith(" entries, agrees with the catalog"))
                 .anyMatch(l -> l.startsWith("ok   haproxy runtime " + haproxy.socket() + " (HAProxy 2.")
-                        && l.endsWith(" entries, agrees with the catalog"));
+                        && l.endsWith(" entries, agrees with the catalog"))
+                .contains("ok   haproxy region map file " + regionFile + ": 2 entries, agrees with the catalog",
+                        "ok   haproxy regions: every zonegroup's api_name is its own {eu=eu, us=us}")
+                .anyMatch(l -> l.startsWith("ok   haproxy lookup http://" + BUCKETDNS + ":" + LOOKUP_PORT + ": HAProxy's bucketdns.lua said hello "));
     }
 
     @Test
@@ -315,20 +322,122 @@ class HaproxyRoutingE2ETest {
 
     @Test
     @Order(5)
-    void aBucketMadeAtTheUsGatewayIsRoutedWithinTwoSecondsAndLeavesTheMapWithinTen() throws Exception {
+    void aBucketMadeAtTheUsGatewayIsReadThroughTheProxyOnTheFirstTryAndLeavesTheMapWithinOneSweep() throws Exception {
         String fresh = "e2e-hx-new-" + suffix;
         InetSocketAddress proxy = new InetSocketAddress(PROXY, port);
 
         lab.mkbucketNow(fresh, "us");
         long made = System.nanoTime();
-        boolean routed = E2EWait.within(Duration.ofSeconds(2), () -> RawHttp.get(proxy, "o.example.com:" + port, "/" + fresh + "/").status() != 301);
+        RawHttp.Reply first = RawHttp.get(proxy, "o.example.com:" + port, "/" + fresh + "/");
         long tookMs = (System.nanoTime() - made) / 1_000_000;
+        lab.put(fresh, KEY); // asks both gateways which one serves the bucket: the logs start after it
+        GatewayLog logs = new GatewayLog();
+        ClientNamespace.Result get = aws(clients, "s3", "cp", "s3://" + fresh + "/" + KEY, "-");
 
-        assertThat(routed).as("routed by the proxy within 2 s (took %d ms)", tookMs).isTrue();
-        assertThat(RawHttp.get(proxy, "o.example.com:" + port, "/" + fresh + "/").status()).as("anonymous list, at home").isEqualTo(403);
+        assertThat(first.status()).as("the first request, at home (anonymous list: 403): %s", first).isEqualTo(403);
+        assertThat(tookMs).as("answered within 1 s of the creation").isLessThan(1000);
+        assertThat(get.exitCode()).as("awscli's first try: %s", get).isZero();
+        assertThat(get.output()).contains(BODY);
+        assertThat(logs.requests("us", fresh)).as("the us gateway served it").isNotEmpty()
+                .anyMatch(l -> l.contains("\"GET /" + fresh + "/" + KEY + " HTTP/1.1\" 200")).noneMatch(l -> l.contains("\" 301 "));
+        assertThat(logs.requests("eu", fresh)).as("the eu gateway never saw it").isEmpty();
+
+        // Nobody asks about a removed bucket, so only the sweep sees it go: within log_sweep (40 s by
+        // default) and the time to push the change.
         lab.rmbucketNow(fresh);
-        assertThat(E2EWait.within(Duration.ofSeconds(10), () -> !haproxy.map(mapFile).containsKey(fresh)))
-                .as("gone from HAProxy's map within 10 s").isTrue();
+        assertThat(E2EWait.within(Duration.ofSeconds(50), () -> !haproxy.map(mapFile).containsKey(fresh)))
+                .as("gone from HAProxy's map within one sweep").isTrue();
+    }
+
+    @Test
+    @Order(5)
+    void awsMbThroughTheGlobalNameMakesTheBucketInTheRegionItIsSignedFor() throws Exception {
+        Path upload = Files.writeString(dir.resolve("mb.txt"), "made in its region\n");
+        for (String region : List.of("us", "eu")) {
+            String bucket = "e2e-hx-mb-" + region + "-" + suffix;
+            GatewayLog logs = new GatewayLog();
+
+            ClientNamespace.Result mb = aws(clients, "--region", region, "s3", "mb", "s3://" + bucket);
+            ClientNamespace.Result put = aws(clients, "--region", region, "s3", "cp", upload.toString(), "s3://" + bucket + "/mb.txt");
+            ClientNamespace.Result get = aws(clients, "--region", region, "s3", "cp", "s3://" + bucket + "/mb.txt", "-");
+
+            assertThat(mb.exitCode()).as("mb --region %s: %s", region, mb).isZero();
+            assertThat(lab.zonegroupOf(bucket)).as("radosgw-admin: where %s was made", bucket).isEqualTo(region);
+            assertThat(put.exitCode()).as("%s", put).isZero();
+            assertThat(get.exitCode()).as("%s", get).isZero();
+            assertThat(get.output()).contains("made in its region");
+            assertThat(logs.requests(region, bucket)).as("%s's gateway served it all", region)
+                    .anyMatch(l -> l.contains("\"PUT /" + bucket + " HTTP/1.1\" 200"))
+                    .anyMatch(l -> l.contains("\"PUT /" + bucket + "/mb.txt HTTP/1.1\" 200"))
+                    .anyMatch(l -> l.contains("\"GET /" + bucket + "/mb.txt HTTP/1.1\" 200"));
+            // but for RGW's own forward of the creation to the metadata master (eu), signed rgwx-uid=
+            assertThat(logs.requests(RgwLab.other(region), bucket)).as("the other gateway never saw %s from a client", bucket)
+                    .allMatch(l -> l.contains("?rgwx-uid="));
+            lab.rmbucketNow(bucket);
+        }
+    }
+
+    @Test
+    @Order(5)
+    void aPresignedCreateBucketUrlSignedForUsLandsInUs() throws Exception {
+        String bucket = "e2e-hx-presigned-" + suffix;
+        BoundedRun.Outcome url = BoundedRun.run(List.of("/usr/bin/python3", "-c", String.join("\n",
+                "import sys",
+                "from awscli.botocore.session import Session", // Debian's awscli carries its botocore
+                "from awscli.botocore.config import Config",
+                "c = Session().create_client('s3', region_name='us', endpoint_url=sys.argv[1],",
+                "    config=Config(signature_version='s3v4', s3={'addressing_style': 'path'}))",
+                "print(c.generate_presigned_url('create_bucket', Params={'Bucket': sys.argv[2]}, ExpiresIn=600, HttpMethod='PUT'))"),
+                "http://o.example.com:" + port, bucket), awsEnv(), CLIENT_LIMIT, dir, new ArrayList<>());
+        assertThat(url.exitCode()).as("%s", url.output()).isZero();
+        String presigned = url.output().strip();
+        assertThat(presigned).contains("X-Amz-Credential=").contains("%2Fus%2Fs3%2Faws4_request");
+        GatewayLog logs = new GatewayLog();
+
+        RawHttp.Reply created = RawHttp.request(new InetSocketAddress(PROXY, port), "PUT", "o.example.com:" + port,
+                presigned.substring(presigned.indexOf('/', "http://".length())));
+
+        assertThat(created.status()).as("%s", created).isEqualTo(200);
+        assertThat(lab.zonegroupOf(bucket)).isEqualTo("us");
+        assertThat(E2EWait.within(Duration.ofSeconds(5), () -> logs.requests("us", bucket).stream()
+                .anyMatch(l -> l.contains("\"PUT /" + bucket + "?X-Amz-Algorithm=")))).as("the us gateway served it").isTrue();
+        lab.rmbucketNow(bucket);
+    }
+
+    @Test
+    @Order(5)
+    void anUnknownRegionGoesToTheMasterAndGetsRgwsOwnError() throws Exception {
+        String bucket = "e2e-hx-xx-" + suffix;
+        GatewayLog logs = new GatewayLog();
+
+        ClientNamespace.Result mb = aws(clients, "--region", "xx-nowhere-1", "s3", "mb", "s3://" + bucket);
+
+        assertThat(mb.exitCode()).as("%s", mb).isNotZero();
+        assertThat(mb.output()).as("RGW's own error, not the proxy's").contains("InvalidLocationConstraint");
+        assertThat(logs.requests("eu", bucket)).as("the master's gateway answered").anyMatch(l -> l.contains("\"PUT /" + bucket + " HTTP/1.1\" 400"));
+        assertThat(logs.requests("us", bucket)).isEmpty();
+        assertThat(lab.zonegroupOf(bucket)).as("nothing made").isNull();
+    }
+
+    @Test
+    @Order(5)
+    void aFloodOfRandomUnknownBucketsStaysWithinTheLookUpRateAndEveryRequestIsAnswered() {
+        InetSocketAddress proxy = new InetSocketAddress(PROXY, port);
+        long before = bucketdns.catalog().health().missLookups();
+        long t0 = System.nanoTime();
+        int answered = 0;
+        for (int i = 0; i < 300; i++) {
+            RawHttp.Reply r = RawHttp.get(proxy, "o.example.com:" + port, "/e2e-hx-flood-" + suffix + "-" + i + "/k");
+            if (r.status() == 404 && r.body().contains("NoSuchBucket")) {
+                answered++;
+            }
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        long lookUps = bucketdns.catalog().health().missLookups() - before;
+
+        assertThat(answered).as("every request answered by RGW (NoSuchBucket)").isEqualTo(300);
+        // miss_lookups_per_second = 20 at its default, with a burst of as many
+        assertThat(lookUps).as("RGW look-ups for 300 random names in %.1f s", seconds).isPositive().isLessThanOrEqualTo(20 + Math.round(20 * seconds));
     }
 
     @Test
@@ -355,6 +464,13 @@ class HaproxyRoutingE2ETest {
             RawHttp.Reply r = RawHttp.get(proxy, "o.example.com:" + port, "/" + b.getKey() + "/" + KEY);
             assertThat(r.status()).as("%s while bucketdns is down: %s", b.getKey(), r).isEqualTo(200);
         }
+        assertUnknownGoesToTheMasterWithin(Duration.ofMillis(400), "bucketdns down: the Lua's connection is refused");
+        try (ServerSocket silent = new ServerSocket()) {
+            silent.bind(new InetSocketAddress(BUCKETDNS, LOOKUP_PORT)); // accepts (the kernel's backlog), never answers
+            assertUnknownGoesToTheMasterWithin(Duration.ofMillis(1500), "bucketdns slow: the Lua's 0.5 s bound");
+            RawHttp.Reply known = RawHttp.get(proxy, "o.example.com:" + port, "/" + us + "/" + KEY);
+            assertThat(known.status()).as("a known bucket, by the map alone: %s", known).isEqualTo(200);
+        }
         lab.mkbucket(madeWhileDown, "us");
         assertThat(haproxy.map(mapFile)).doesNotContainKey(madeWhileDown);
 
@@ -363,6 +479,21 @@ class HaproxyRoutingE2ETest {
         awaitMap(madeWhileDown, "us", Duration.ofSeconds(30));
         assertThat(RawHttp.get(proxy, "o.example.com:" + port, "/" + madeWhileDown + "/").status()).isEqualTo(403);
         assertThat(haproxy.map(mapFile)).containsEntry(us, "us").containsEntry(eu, "eu");
+    }
+
+    /** A request for a bucket nobody knows is answered by the master's gateway (NoSuchBucket) within {@code limit}. */
+    private void assertUnknownGoesToTheMasterWithin(Duration limit, String why) throws IOException {
+        String unknown = "e2e-hx-unknown-" + suffix + "-" + System.nanoTime();
+        GatewayLog logs = new GatewayLog();
+        long t0 = System.nanoTime();
+        RawHttp.Reply r = RawHttp.get(new InetSocketAddress(PROXY, port), "o.example.com:" + port, "/" + unknown + "/k");
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+
+        assertThat(r.status()).as("%s: %s", why, r).isEqualTo(404);
+        assertThat(r.body()).contains("NoSuchBucket");
+        assertThat(ms).as("%s: answered in %d ms", why, ms).isLessThan(limit.toMillis());
+        // radosgw writes its log a moment after it answered
+        assertThat(E2EWait.within(Duration.ofSeconds(5), () -> !logs.requests("eu", unknown).isEmpty())).as(why).isTrue();
     }
 
     /** Waits until the map file and, once HAProxy runs, its map say {@code bucket zonegroup}. */

@@ -12,7 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * One HTTP/1.1 GET over a plain socket, as an S3 client sends it after DNS: connected to the
+ * One HTTP/1.1 request over a plain socket, as an S3 client sends it after DNS: connected to the
  * address the CNAME led to, with the name the user typed in {@code Host}. java.net.http cannot
  * send a {@code Host} that differs from the address without a JVM-wide switch, and a raw socket
  * never follows a redirect: the test sees the 301 the wrong region answers.
@@ -35,14 +35,20 @@ public final class RawHttp {
 
     /** {@code GET path} to {@code to} with {@code Host: host}; bounded by 3 s to connect and 10 s per read. */
     public static Reply get(InetSocketAddress to, String host, String path) {
+        return request(to, "GET", host, path);
+    }
+
+    /** {@code METHOD path} with no body, as {@link #get} does it (a presigned URL's PUT, for one). */
+    public static Reply request(InetSocketAddress to, String method, String host, String path) {
         try (Socket s = new Socket()) {
             s.connect(to, 3_000);
             s.setSoTimeout(10_000);
-            s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: bucketdns-e2e\r\n"
+            String body = method.equals("GET") || method.equals("HEAD") ? "" : "Content-Length: 0\r\n";
+            s.getOutputStream().write((method + " " + path + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: bucketdns-e2e\r\n" + body
                     + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             return parse(readAll(s.getInputStream()));
         } catch (IOException e) {
-            throw new UncheckedIOException("GET " + path + " (Host: " + host + ") to " + to + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(method + " " + path + " (Host: " + host + ") to " + to + ": " + e.getMessage(), e);
         }
     }
 
