@@ -49,3 +49,54 @@ build_ref() {
 cpu_ticks() {
   awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
 }
+
+# shipped_haproxy WORK NAME BIND [SED_ARGS...]: HAProxy on BIND with the shipped
+# examples/haproxy/haproxy.cfg and bucketdns.lua, its maps WORK/buckets.map and WORK/regions.map
+# (created empty), its socket WORK/NAME.sock, the look-up at $LOOKUP (host:port), the lab's gateways
+# as backends and no request log (it would cost the proxy time); SED_ARGS edit the config further.
+# Waits until BIND accepts; HAPROXY_PID is the process. Needs the lab's variables (lab_slot_env).
+shipped_haproxy() {
+  local work=$1 name=$2 bind=$3; shift 3
+  touch "$work/buckets.map" "$work/regions.map"
+  sed -e "s|/run/haproxy/admin.sock|$work/$name.sock|" -e "s|/etc/haproxy/buckets.map|$work/buckets.map|" \
+      -e "s|/etc/haproxy/regions.map|$work/regions.map|" -e "s|/etc/haproxy/bucketdns.lua|$ROOT/examples/haproxy/bucketdns.lua|" \
+      -e "s|setenv BUCKETDNS_LOOKUP .*|setenv BUCKETDNS_LOOKUP ${LOOKUP:-127.0.0.1:9781}|" \
+      -e "s|bind 192.0.2.10:80|bind $bind|" -e "s|10.0.1.5:8080|$RGWLAB_EU_ADDR|; s|10.0.1.6:8080|$RGWLAB_EU_ADDR|" \
+      -e "s|10.0.2.5:8080|$RGWLAB_US_ADDR|" -e "s|^    log stdout.*|    # no request log: it would cost the proxy time|" \
+      -e "s|^    option httplog||" "$@" "$ROOT/examples/haproxy/haproxy.cfg" > "$work/$name.cfg"
+  haproxy -db -f "$work/$name.cfg" > "$work/$name.out" 2>&1 &
+  HAPROXY_PID=$!
+  for _ in $(seq 1 50); do (echo > "/dev/tcp/${bind%:*}/${bind#*:}") 2>/dev/null && return 0; sleep 0.1; done
+  cat "$work/$name.out" >&2; echo "HAProxy never listened on $bind" >&2; return 1
+}
+
+# proxy_bucketdns WORK: bucketdns at its defaults on the lab (rgw catalog, no DNS listener, no ops
+# port), feeding WORK/buckets.map and answering HAProxy's look-ups at $LOOKUP; BUCKETDNS_PID is the
+# process, its output WORK/bucketdns.out. Returns once the feed has written the map from the first
+# catalog and the look-up port accepts.
+proxy_bucketdns() {
+  local work=$1
+  cat > "$work/rgw-pdns.conf" <<CONF
+[powerdns]
+listen_addr =
+dns_zone = o.example.com
+dns_soa_record = ns1.o.example.com. hostmaster.example.com. 1 7200 3600 1209600 60
+rgw_endpoint = $RGWLAB_EU_URL, $RGWLAB_US_URL
+rgw_access_key = $RGWLAB_ADMIN_ACCESS_KEY
+rgw_secret_key = $RGWLAB_ADMIN_SECRET_KEY
+[catalog]
+source = rgw
+[ops]
+listen =
+[haproxy]
+map = $work/buckets.map
+lookup = $LOOKUP
+CONF
+  "$ROOT/bin/bucketdns" serve --config "$work/rgw-pdns.conf" > "$work/bucketdns.out" 2>&1 &
+  BUCKETDNS_PID=$!
+  for _ in $(seq 1 600); do
+    grep -q "written by bucketdns" "$work/buckets.map" 2>/dev/null && (echo > "/dev/tcp/${LOOKUP%:*}/${LOOKUP#*:}") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  tail -20 "$work/bucketdns.out" >&2; echo "bucketdns never wrote the map or never took look-ups" >&2; return 1
+}
