@@ -365,7 +365,7 @@ public final class DnsServer implements AutoCloseable {
                 closeAll(channels, socket);
                 throw e;
             }
-            return new Endpoint(new UdpListener(channels, responder, limits.udpWorkers(), rateLimit),
+            return new Endpoint(new UdpListener(channels, responder, limits.udpWorkers(), rateLimit, System::nanoTime),
                     new TcpListener(socket, responder, connections, limits, tcpIdleMillis));
         }
     }

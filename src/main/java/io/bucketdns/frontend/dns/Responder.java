@@ -120,8 +120,11 @@ final class Responder {
 
     /** Where a late response goes: the UDP client, or the TCP connection. */
     interface Sink {
-        /** Sends the response in {@code out}, {@code length} bytes after its start. */
-        void send(Wire out, int length) throws IOException;
+        /**
+         * Sends the response in {@code out}, {@code length} bytes after its start; {@code late} is
+         * the query it answers, classified for rate limiting as {@link #respond} leaves a query.
+         */
+        void send(Query late, Wire out, int length) throws IOException;
     }
 
     /**
@@ -139,7 +142,7 @@ final class Responder {
                 int limit = udp ? udpLimit(late) : Wire.MAX_MESSAGE;
                 out.begin(limit);
                 out.bytes(m, Query.HEADER, late.questionEnd - Query.HEADER);
-                sink.send(out, write(late, out, udp, limit, out.pos, a, since));
+                sink.send(late, out, write(late, out, udp, limit, out.pos, a, since));
             } catch (IOException | RuntimeException e) {
                 LOG.debug("dns: a late answer over {} failed: {}", udp ? "udp" : "tcp", e.toString());
             }

@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * TCP on one address (RFC 7766): any number of length-prefixed queries per connection, each
  * connection on a virtual thread; answers go in order, except one that waits for an on-demand RGW
- * look-up, which is written when it comes while the next queries are answered. A connection is closed when it stays idle past
- * the idle timeout, when a message it started does not arrive whole within the message timeout,
+ * look-up, which is written when it comes while the next queries are answered. A connection is
+ * closed when it stays idle past the idle timeout, when a message it started does not arrive whole within the message timeout,
  * or when it sends something that is not a query (the stream can no longer be trusted).
  */
 final class TcpListener implements AutoCloseable {
@@ -105,7 +105,7 @@ final class TcpListener implements AutoCloseable {
                 c.touch();
                 int n = responder.respond(query, message, length, wire, false);
                 if (n == Responder.LATER) {
-                    responder.answerLater(query, false, (late, size) -> send(late, size, out, writing));
+                    responder.answerLater(query, false, (late, answer, size) -> send(answer, size, out, writing));
                     continue;
                 }
                 if (n < 0) {

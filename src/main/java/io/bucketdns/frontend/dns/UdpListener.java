@@ -9,6 +9,7 @@ import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * buffers of their own, so the steady state allocates only what the resolver's answer needs.
  *
  * <p>An answer that waits for an on-demand RGW look-up ({@code miss_wait}) is sent by the thread
- * that has it, so a worker never waits for RGW.
+ * that has it, so a worker never waits for RGW; it passes the rate limit like any other, or a
+ * flood of unknown names would be answered unlimited.
  *
  * <p>Where the system has {@code SO_REUSEPORT} (Linux), each worker has a socket of its own on the
  * same port and the kernel spreads clients over them: workers sharing one channel would hand its
@@ -32,13 +34,19 @@ final class UdpListener implements AutoCloseable {
     private final List<DatagramChannel> channels;
     private final Responder responder;
     private final AtomicReference<RateLimit> rateLimit;
+    private final LongSupplier nanoTime;
     private final List<Thread> workers = new ArrayList<>();
 
-    /** Worker {@code i} serves {@code channels[i % channels.size()]}; {@code rateLimit} holds null when off. */
-    UdpListener(List<DatagramChannel> channels, Responder responder, int workers, AtomicReference<RateLimit> rateLimit) {
+    /**
+     * Worker {@code i} serves {@code channels[i % channels.size()]}; {@code rateLimit} holds null
+     * when off; {@code nanoTime} is the rate limit's clock ({@link System#nanoTime} but in tests).
+     */
+    UdpListener(List<DatagramChannel> channels, Responder responder, int workers, AtomicReference<RateLimit> rateLimit,
+            LongSupplier nanoTime) {
         this.channels = List.copyOf(channels);
         this.responder = responder;
         this.rateLimit = rateLimit;
+        this.nanoTime = nanoTime;
         String address = address().toString();
         for (int i = 0; i < workers; i++) {
             DatagramChannel channel = this.channels.get(i % this.channels.size());
@@ -71,17 +79,18 @@ final class UdpListener implements AutoCloseable {
                 SocketAddress client = channel.receive(received);
                 int length = received.position();
                 received.get(0, in, 0, length);
-                int n = responder.respond(query, in, length, out, true);
-                RateLimit limit = rateLimit.get();
-                if (n > 0 && limit != null) {
-                    n = limit(limit, query, out, n, (InetSocketAddress) client);
-                }
+                int n = limited(query, out, responder.respond(query, in, length, out, true), client);
                 if (n > 0) {
                     reply.clear();
                     reply.put(out.buf, 0, n).flip();
                     channel.send(reply, client);
                 } else if (n == Responder.LATER) {
-                    responder.answerLater(query, true, (late, size) -> channel.send(ByteBuffer.wrap(late.buf, 0, size), client));
+                    responder.answerLater(query, true, (late, answer, size) -> {
+                        int m = limited(late, answer, size, client);
+                        if (m > 0) {
+                            channel.send(ByteBuffer.wrap(answer.buf, 0, m), client);
+                        }
+                    });
                 }
             } catch (ClosedChannelException e) {
                 return;
@@ -95,9 +104,17 @@ final class UdpListener implements AutoCloseable {
         }
     }
 
-    /** The response's length once rate limiting had its say: unchanged, truncated, or -1 for none. */
-    private int limit(RateLimit limit, Query query, Wire out, int n, InetSocketAddress client) {
-        return switch (limit.admit(client.getAddress().getAddress(), query.kind, query.limitName, System.nanoTime())) {
+    /**
+     * The response's length once rate limiting had its say: unchanged, truncated, or -1 for none;
+     * {@code n} itself when there is no response yet or no limit.
+     */
+    private int limited(Query query, Wire out, int n, SocketAddress client) {
+        RateLimit limit = rateLimit.get();
+        if (n <= 0 || limit == null) {
+            return n;
+        }
+        return switch (limit.admit(((InetSocketAddress) client).getAddress().getAddress(), query.kind, query.limitName,
+                nanoTime.getAsLong())) {
             case SEND -> n;
             case DROP -> {
                 responder.limited(query, false);
