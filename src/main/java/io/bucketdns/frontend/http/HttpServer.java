@@ -59,6 +59,11 @@ import org.slf4j.LoggerFactory;
  * colon, line folding) is answered 400 and the connection closed, since the next request's start can
  * no longer be trusted. A handler that throws gets a 500 with its reason. Every error, Jetty's or a
  * handler's, carries the body the owner formats ({@link ErrorBody}), never an HTML page.
+ *
+ * <p>It runs past 350 lines because it is one entry point: the small values its users build
+ * ({@link Request}, {@link Response}, {@link Limits}) and the three Jetty hooks behind those
+ * guarantees (the dispatching handler, the error handler, the guarded connection) are nested here,
+ * so the hooks stay private and nothing else sees Jetty's types.
  */
 public final class HttpServer implements AutoCloseable {
     /** The request line and the header fields together, in bytes; more is answered 414 or 431. */
