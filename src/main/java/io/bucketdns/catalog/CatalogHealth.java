@@ -18,9 +18,9 @@ public final class CatalogHealth {
     private final AtomicLong missLookups = new AtomicLong();
     private final AtomicLong missLookupsRefused = new AtomicLong();
 
-    /** The source has just confirmed that the catalog matches its origin. */
-    public void synced() {
-        lastSync = Instant.now();
+    /** The source has just ({@code now}, by its clock) confirmed that the catalog matches its origin. */
+    public void synced(Instant now) {
+        lastSync = now;
         lastError = null;
     }
 
@@ -35,10 +35,10 @@ public final class CatalogHealth {
         lastError = why;
     }
 
-    /** A full load (the first, or a re-list) completed. */
-    public void fullLoadDone() {
+    /** A full load (the first, or a re-list) completed {@code now}, by the source's clock. */
+    public void fullLoadDone(Instant now) {
         fullLoads.incrementAndGet();
-        synced();
+        synced(now);
     }
 
     /**

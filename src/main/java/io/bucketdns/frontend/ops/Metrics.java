@@ -1,12 +1,12 @@
 package io.bucketdns.frontend.ops;
 
-import io.bucketdns.catalog.CatalogHealth;
-import io.bucketdns.catalog.LiveCatalog;
 import io.bucketdns.answer.Answer;
 import io.bucketdns.answer.QueryObserver;
 import io.bucketdns.answer.RecordType;
+import io.bucketdns.catalog.CatalogHealth;
+import io.bucketdns.catalog.LiveCatalog;
 import io.bucketdns.feed.haproxy.HaproxyFeed;
-import io.bucketdns.source.rgw.AdminCallObserver;
+import io.bucketdns.source.rgw.admin.AdminCallObserver;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;

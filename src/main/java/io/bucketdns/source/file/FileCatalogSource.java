@@ -81,7 +81,7 @@ public final class FileCatalogSource implements CatalogSource {
         stable = new StableFile(file);
         lastSeen = stable.settled(poller.nanoTime());
         writer.replace(load(target.current().serial()), Map.of()).join();
-        target.health().fullLoadDone();
+        target.health().fullLoadDone(poller.instant());
         LOG.info("catalog: {} buckets from {}", target.current().size(), file);
         poller.repeat(() -> poll(writer), Duration.ofMillis(POLL_MILLIS), Duration.ofMillis(POLL_MILLIS));
     }
@@ -91,7 +91,7 @@ public final class FileCatalogSource implements CatalogSource {
         Object now = stable.settled(poller.nanoTime());
         if (Objects.equals(now, lastSeen)) {
             if (!Objects.equals(now, lastReported)) {
-                target.health().synced();
+                target.health().synced(poller.instant());
             }
             return;
         }
@@ -99,7 +99,7 @@ public final class FileCatalogSource implements CatalogSource {
             Catalog next = load(target.current().serial());
             StableFile.checkNotEmptied(file, next.size(), target.current().size());
             writer.replace(next, Map.of()).join();
-            target.health().fullLoadDone();
+            target.health().fullLoadDone(poller.instant());
             lastSeen = now;
             LOG.info("catalog: reloaded {}: {} buckets", file, next.size());
         } catch (CatalogException e) {

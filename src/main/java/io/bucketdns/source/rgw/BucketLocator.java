@@ -1,5 +1,8 @@
 package io.bucketdns.source.rgw;
 
+import io.bucketdns.source.rgw.admin.AdminOps;
+import io.bucketdns.source.rgw.admin.Fanout;
+import io.bucketdns.source.rgw.admin.ZonegroupMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

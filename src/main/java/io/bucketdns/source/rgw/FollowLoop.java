@@ -1,7 +1,9 @@
 package io.bucketdns.source.rgw;
 
-import io.bucketdns.catalog.CatalogWriter;
 import io.bucketdns.answer.BucketName;
+import io.bucketdns.catalog.CatalogWriter;
+import io.bucketdns.source.rgw.admin.AdminOps;
+import io.bucketdns.source.rgw.admin.RgwException;
 import io.bucketdns.time.Scheduler;
 import java.time.Duration;
 import java.time.Instant;

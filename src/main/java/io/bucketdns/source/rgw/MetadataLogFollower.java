@@ -1,5 +1,10 @@
 package io.bucketdns.source.rgw;
 
+import io.bucketdns.source.rgw.admin.AdminApi;
+import io.bucketdns.source.rgw.admin.AdminOps;
+import io.bucketdns.source.rgw.admin.Fanout;
+import io.bucketdns.source.rgw.admin.RgwException;
+import io.bucketdns.source.rgw.admin.ZonegroupMap;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.bucketdns.catalog.CatalogWriter;
 import io.bucketdns.catalog.LiveCatalog;
 import io.bucketdns.catalog.MissListener;
+import io.bucketdns.source.rgw.admin.RgwException;
 import io.bucketdns.time.Scheduler;
 import java.time.Duration;
 import java.util.Map;

@@ -1,8 +1,11 @@
 package io.bucketdns.source.rgw;
 
+import io.bucketdns.answer.BucketName;
 import io.bucketdns.catalog.Catalog;
 import io.bucketdns.catalog.CatalogWriter;
-import io.bucketdns.answer.BucketName;
+import io.bucketdns.source.rgw.admin.AdminApi;
+import io.bucketdns.source.rgw.admin.AdminOps;
+import io.bucketdns.source.rgw.admin.RgwException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

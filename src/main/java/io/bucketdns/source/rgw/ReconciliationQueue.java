@@ -1,6 +1,7 @@
 package io.bucketdns.source.rgw;
 
 import io.bucketdns.catalog.LiveCatalog;
+import io.bucketdns.source.rgw.admin.RgwException;
 import io.bucketdns.time.Scheduler;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -79,7 +80,7 @@ final class ReconciliationQueue implements AutoCloseable {
                 firstMap();
             }
             Reconciler.Result r = reconciler.run(resume, reason);
-            target.health().fullLoadDone();
+            target.health().fullLoadDone(scheduler.instant());
             LOG.info("catalog: reconciled ({}): {}", reason, r.summary());
             done.complete(null);
         } catch (RuntimeException e) {

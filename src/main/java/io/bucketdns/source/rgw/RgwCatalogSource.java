@@ -1,10 +1,15 @@
 package io.bucketdns.source.rgw;
 
+import io.bucketdns.answer.Zone;
 import io.bucketdns.catalog.CatalogSource;
 import io.bucketdns.catalog.CatalogWriter;
 import io.bucketdns.catalog.LiveCatalog;
 import io.bucketdns.config.BucketDnsConfig;
-import io.bucketdns.answer.Zone;
+import io.bucketdns.source.rgw.admin.AdminApi;
+import io.bucketdns.source.rgw.admin.AdminCallObserver;
+import io.bucketdns.source.rgw.admin.AdminHttp;
+import io.bucketdns.source.rgw.admin.RequestSigner;
+import io.bucketdns.source.rgw.admin.ZonegroupMap;
 import io.bucketdns.time.Scheduler;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -120,7 +125,7 @@ public final class RgwCatalogSource implements CatalogSource {
     @Override
     public void start(CatalogWriter writer) {
         LiveCatalog target = writer.live();
-        Staleness staleness = new Staleness(settings.maxStaleness(), timing.staleReport(), target.health());
+        Staleness staleness = new Staleness(settings.maxStaleness(), timing.staleReport(), target.health(), InstantSource.system());
         maps = new ZonegroupMapWatcher(api, writer, hostnameOverrides, globalZones, settings.defaultZonegroup(), Scheduler.thread("rgw-map"));
         BucketLocator locator = new BucketLocator(maps::map, maps::refreshQuietly, IN_FLIGHT);
         Reconciler reconciler = new Reconciler(maps.lookupOps(), writer, locator, staleness, timing.firstBackoff());

@@ -1,7 +1,13 @@
 package io.bucketdns.source.rgw;
 
-import io.bucketdns.config.BucketDnsConfig;
 import io.bucketdns.answer.Zone;
+import io.bucketdns.config.BucketDnsConfig;
+import io.bucketdns.source.rgw.admin.AdminApi;
+import io.bucketdns.source.rgw.admin.AdminCallObserver;
+import io.bucketdns.source.rgw.admin.AdminHttp;
+import io.bucketdns.source.rgw.admin.RequestSigner;
+import io.bucketdns.source.rgw.admin.RgwException;
+import io.bucketdns.source.rgw.admin.ZonegroupMap;
 import io.bucketdns.tls.TlsTrust;
 import java.io.IOException;
 import java.time.Duration;

@@ -4,6 +4,7 @@ import io.bucketdns.catalog.Catalog;
 import io.bucketdns.catalog.CatalogHealth;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,16 +19,21 @@ final class Staleness {
     private final Duration max;
     private final Duration reportEvery;
     private final CatalogHealth health;
+    private final InstantSource clock;
     private Instant lastSync;
     private Instant failingSince;
     private Instant lastReport;
     private boolean reportedStale;
 
-    /** @param health where readiness checks and metrics read the same facts */
-    Staleness(Duration max, Duration reportEvery, CatalogHealth health) {
+    /**
+     * @param health where readiness checks and metrics read the same facts
+     * @param clock what "now" is when RGW fails or answers, so the reminders' spacing is tested exactly
+     */
+    Staleness(Duration max, Duration reportEvery, CatalogHealth health, InstantSource clock) {
         this.max = max;
         this.reportEvery = reportEvery;
         this.health = health;
+        this.clock = clock;
     }
 
     /** The catalog in force is as recent as {@code when} (a snapshot's age). */
@@ -38,7 +44,7 @@ final class Staleness {
 
     /** The catalog has just caught up with RGW. */
     synchronized void synced(Catalog catalog) {
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         if (failingSince != null) {
             LOG.info("rgw: answering again after {}; catalog up to date ({} buckets)", describe(Duration.between(failingSince, now)),
                     String.format("%,d", catalog.size()));
@@ -46,13 +52,13 @@ final class Staleness {
         failingSince = null;
         reportedStale = false;
         lastSync = now;
-        health.synced();
+        health.synced(now);
     }
 
     /** A request to RGW failed; the catalog in force stays. */
     synchronized void failed(RuntimeException e, Catalog catalog) {
         health.failed(e.getMessage());
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         String age = lastSync == null ? "of unknown age" : describe(Duration.between(lastSync, now)) + " old";
         if (failingSince == null) {
             failingSince = now;
@@ -71,7 +77,7 @@ final class Staleness {
 
     /** Time since the catalog last caught up with RGW; zero when it never did. */
     synchronized Duration sinceSync() {
-        return lastSync == null ? Duration.ZERO : Duration.between(lastSync, Instant.now());
+        return lastSync == null ? Duration.ZERO : Duration.between(lastSync, clock.instant());
     }
 
     /** A duration as people say it: 45 s, 12 min, 3 h. */

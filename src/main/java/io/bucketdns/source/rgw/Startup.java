@@ -2,6 +2,7 @@ package io.bucketdns.source.rgw;
 
 import io.bucketdns.catalog.CatalogException;
 import io.bucketdns.source.file.CatalogSnapshot;
+import io.bucketdns.source.rgw.admin.RgwException;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.concurrent.CompletableFuture;

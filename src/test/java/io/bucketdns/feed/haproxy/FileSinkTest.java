@@ -3,6 +3,7 @@ package io.bucketdns.feed.haproxy;
 import static io.bucketdns.feed.haproxy.MapEntriesTest.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bucketdns.LogLines;
 import io.bucketdns.catalog.Catalog;
 import java.io.IOException;
 import java.time.Duration;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class FileSinkTest {
     private final FakeTime time = new FakeTime();
-    private final LogLines log = new LogLines();
+    private final LogLines log = new LogLines(HaproxyFeed.class);
     /** Each write: its catalog's buckets and when it started, in ms. */
     private final List<String> writes = new ArrayList<>();
     private Duration cost = Duration.ZERO;

@@ -3,6 +3,7 @@ package io.bucketdns.feed.haproxy;
 import static io.bucketdns.feed.haproxy.MapEntriesTest.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bucketdns.LogLines;
 import io.bucketdns.catalog.Catalog;
 import io.bucketdns.catalog.CatalogChange;
 import io.bucketdns.catalog.Zonegroup;
@@ -27,7 +28,7 @@ class RuntimeSinkTest {
     Path dir;
 
     private final FakeTime time = new FakeTime();
-    private final LogLines log = new LogLines();
+    private final LogLines log = new LogLines(HaproxyFeed.class);
     private FakeHaproxy haproxy;
     private RuntimeSink sink;
     private Catalog current = catalog(Map.of());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.bucketdns.catalog.CatalogHealth;
 import io.bucketdns.catalog.LiveCatalog;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +17,7 @@ class MetricsTest {
         CatalogHealth health = inForce.get().health();
         health.failed("rgw down");
         health.failed("rgw down");
-        health.fullLoadDone();
+        health.fullLoadDone(Instant.parse("2026-12-03T10:00:00Z"));
         health.reconciling(3, 10);
         health.missLookup();
         health.missLookupRefused();

@@ -3,6 +3,7 @@ package io.bucketdns.source.rgw;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
+import io.bucketdns.source.rgw.admin.ZonegroupMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

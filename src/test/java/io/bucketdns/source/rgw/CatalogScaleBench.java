@@ -4,9 +4,13 @@ import io.bucketdns.catalog.CatalogHealth;
 import io.bucketdns.catalog.CatalogWriter;
 import io.bucketdns.catalog.LiveCatalog;
 import io.bucketdns.catalog.Zonegroup;
+import io.bucketdns.source.rgw.admin.AdminApi;
+import io.bucketdns.source.rgw.admin.AdminOps;
+import io.bucketdns.source.rgw.admin.ZonegroupMap;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.time.InstantSource;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +50,7 @@ public final class CatalogScaleBench {
         try (CatalogWriter writer = new CatalogWriter(new LiveCatalog())) {
             writer.zonegroups(TARGETS, TARGETS.get("eu")).join();
             Reconciler reconciler = new Reconciler(rgw, writer, new BucketLocator(() -> map, () -> { }, 8),
-                    new Staleness(Duration.ofMinutes(5), Duration.ofMinutes(1), new CatalogHealth()), Duration.ofSeconds(1));
+                    new Staleness(Duration.ofMinutes(5), Duration.ofMinutes(1), new CatalogHealth(), InstantSource.system()), Duration.ofSeconds(1));
 
             Phase load = Phase.measure(rgw, () -> reconciler.run(null, "first load"));
             long held = usedAfterGc();

@@ -2,6 +2,8 @@ package io.bucketdns.source.rgw;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.bucketdns.source.rgw.admin.AdminApi;
+import io.bucketdns.source.rgw.admin.RgwException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

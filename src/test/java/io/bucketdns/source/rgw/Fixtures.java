@@ -8,13 +8,13 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /** The answers recorded from a real RGW (Ceph 16.2.15) in src/test/resources/rgw/. */
-final class Fixtures {
-    static final String EU_ID = "5138cd5d-3eaa-4a14-9938-4085e8168933";
-    static final String US_ID = "c5452385-9e99-4a96-86e9-3a205b2ddca4";
+public final class Fixtures {
+    public static final String EU_ID = "5138cd5d-3eaa-4a14-9938-4085e8168933";
+    public static final String US_ID = "c5452385-9e99-4a96-86e9-3a205b2ddca4";
 
     private Fixtures() {}
 
-    static String text(String name) {
+    public static String text(String name) {
         try (InputStream in = Fixtures.class.getResourceAsStream("/rgw/" + name)) {
             if (in == null) {
                 throw new IllegalArgumentException("no fixture " + name);
@@ -25,7 +25,7 @@ final class Fixtures {
         }
     }
 
-    static JsonNode json(String name) {
+    public static JsonNode json(String name) {
         try {
             return new ObjectMapper().readTree(text(name));
         } catch (IOException e) {

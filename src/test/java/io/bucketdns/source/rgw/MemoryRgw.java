@@ -1,5 +1,10 @@
 package io.bucketdns.source.rgw;
 
+import io.bucketdns.source.rgw.admin.AdminApi;
+import io.bucketdns.source.rgw.admin.AdminOps;
+import io.bucketdns.source.rgw.admin.RgwException;
+import io.bucketdns.source.rgw.admin.ZonegroupMap;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -9,7 +14,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.nio.charset.StandardCharsets;
 
 /**
  * An RGW realm's metadata in memory, behaving like the recorded one: zonegroups of the

@@ -2,6 +2,8 @@ package io.bucketdns.source.rgw;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bucketdns.source.rgw.admin.AdminApi;
+import io.bucketdns.source.rgw.admin.ZonegroupMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

@@ -8,6 +8,11 @@ import io.bucketdns.catalog.CatalogWait;
 import io.bucketdns.catalog.CatalogWriter;
 import io.bucketdns.catalog.LiveCatalog;
 import io.bucketdns.catalog.Zonegroup;
+import io.bucketdns.source.rgw.admin.AdminApi;
+import io.bucketdns.source.rgw.admin.ForwardingAdminOps;
+import io.bucketdns.source.rgw.admin.RgwException;
+import io.bucketdns.source.rgw.admin.ZonegroupMap;
+import java.time.InstantSource;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -36,7 +41,7 @@ class ReconcilerTest {
 
     private Reconciler reconciler() {
         return new Reconciler(rgw, writer, new BucketLocator(() -> map, () -> { }, 4), new Staleness(Duration.ofMinutes(5), Duration.ofMinutes(1),
-                new CatalogHealth()), Duration.ofMillis(10));
+                new CatalogHealth(), InstantSource.system()), Duration.ofMillis(10));
     }
 
     private static Map<String, String> buckets(int n) {
@@ -100,7 +105,7 @@ class ReconcilerTest {
         rgw.preload(buckets(5000));
         // the third listing page fails six times, then RGW answers again
         Reconciler r = new Reconciler(new FailingPage(rgw, 3, 6), writer, new BucketLocator(() -> map, () -> { }, 4),
-                new Staleness(Duration.ofMinutes(5), Duration.ofMinutes(1), new CatalogHealth()), Duration.ofMillis(5));
+                new Staleness(Duration.ofMinutes(5), Duration.ofMinutes(1), new CatalogHealth(), InstantSource.system()), Duration.ofMillis(5));
 
         Reconciler.Result result = r.run(null, "test");
 
@@ -116,7 +121,7 @@ class ReconcilerTest {
         Thread first = Thread.ofPlatform().start(() -> {
             try {
                 new Reconciler(new FailingPage(rgw, 3, Integer.MAX_VALUE), writer, new BucketLocator(() -> map, () -> { }, 4),
-                        new Staleness(Duration.ofMinutes(5), Duration.ofMinutes(1), new CatalogHealth()), Duration.ofMillis(5))
+                        new Staleness(Duration.ofMinutes(5), Duration.ofMinutes(1), new CatalogHealth(), InstantSource.system()), Duration.ofMillis(5))
                         .run(null, "first");
             } catch (RgwException stopped) {
                 // interrupted: the process went down

@@ -11,6 +11,7 @@ import io.bucketdns.catalog.LiveCatalog;
 import io.bucketdns.catalog.Zonegroup;
 import io.bucketdns.config.BucketDnsConfig;
 import io.bucketdns.config.ConfigLoader;
+import io.bucketdns.source.rgw.admin.AdminHttp;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

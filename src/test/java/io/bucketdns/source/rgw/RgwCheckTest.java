@@ -3,6 +3,7 @@ package io.bucketdns.source.rgw;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bucketdns.source.rgw.admin.ZonegroupMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

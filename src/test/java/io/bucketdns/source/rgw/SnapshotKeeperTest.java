@@ -11,6 +11,7 @@ import io.bucketdns.source.file.CatalogSnapshot;
 import io.bucketdns.time.ManualScheduler;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.InstantSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -42,7 +43,7 @@ class SnapshotKeeperTest {
     }
 
     private SnapshotKeeper keeper(Path file, Map<String, String> hostnames, String defaultZonegroup) {
-        return new SnapshotKeeper(file, writer, new Staleness(Duration.ofMinutes(5), Duration.ofMinutes(1), live.health()), hostnames,
+        return new SnapshotKeeper(file, writer, new Staleness(Duration.ofMinutes(5), Duration.ofMinutes(1), live.health(), InstantSource.system()), hostnames,
                 defaultZonegroup, SWEEP, oldestRead::get, clock);
     }
 

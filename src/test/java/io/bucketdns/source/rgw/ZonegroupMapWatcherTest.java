@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.bucketdns.catalog.CatalogException;
 import io.bucketdns.catalog.Zonegroup;
+import io.bucketdns.source.rgw.admin.ZonegroupMap;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.bucketdns.source.rgw;
+package io.bucketdns.source.rgw.admin;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,7 +12,7 @@ import java.util.function.Function;
  * RGW requests of a full load or of a metadata-log round are many, small and blocking, and RGW
  * should see a steady, bounded load rather than a burst.
  */
-final class Fanout {
+public final class Fanout {
     private Fanout() {}
 
     /**
@@ -20,7 +20,7 @@ final class Fanout {
      *
      * @throws RgwException when interrupted
      */
-    static <T, R> List<R> map(List<T> items, int inFlight, Function<? super T, ? extends R> f) {
+    public static <T, R> List<R> map(List<T> items, int inFlight, Function<? super T, ? extends R> f) {
         if (items.size() == 1 || inFlight == 1) {
             // the idle follower's case (one shard a tick): a thread to start and join per request
             // costs more than the request's own work here

@@ -1,4 +1,4 @@
-package io.bucketdns.source.rgw;
+package io.bucketdns.source.rgw.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.bucketdns.source.rgw;
+package io.bucketdns.source.rgw.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -63,7 +63,7 @@ class AdminHttpTest {
 
     @Test
     void whenNoEndpointAnswersItGivesUpAfterBoundedRetries() {
-        AdminHttp http = new AdminHttp(List.of(RgwCatalogSourceTest.DEAD, "http://127.0.0.1:2"), "admin", SIGNER, TIMING);
+        AdminHttp http = new AdminHttp(List.of("http://127.0.0.1:1", "http://127.0.0.1:2"), "admin", SIGNER, TIMING);
         long start = System.nanoTime();
 
         assertThatThrownBy(() -> http.get("log", Map.of("type", "metadata")))

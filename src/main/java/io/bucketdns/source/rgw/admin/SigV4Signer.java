@@ -1,4 +1,4 @@
-package io.bucketdns.source.rgw;
+package io.bucketdns.source.rgw.admin;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +25,7 @@ import javax.crypto.spec.SecretKeySpec;
  * HMAC, the signing key being derived once a day. {@code SignerTest} holds it to AWS's published
  * examples and to the SDK's signer on admin-API requests.
  */
-final class SigV4Signer implements RequestSigner {
+public final class SigV4Signer implements RequestSigner {
     /** Any region works for RGW admin requests; this is the one S3 tools default to. */
     static final String REGION = "us-east-1";
     private static final String EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";

@@ -1,4 +1,4 @@
-package io.bucketdns.source.rgw;
+package io.bucketdns.source.rgw.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bucketdns.catalog.CatalogException;
 import io.bucketdns.catalog.Zonegroup;
+import io.bucketdns.source.rgw.Fixtures;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

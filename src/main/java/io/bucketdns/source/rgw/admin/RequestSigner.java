@@ -1,4 +1,4 @@
-package io.bucketdns.source.rgw;
+package io.bucketdns.source.rgw.admin;
 
 import io.bucketdns.config.BucketDnsConfig;
 import java.net.URI;
@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.util.Map;
 
 /** Signs an Admin Ops GET the way RGW checks it. Implementations are immutable and thread-safe. */
-interface RequestSigner {
+public interface RequestSigner {
     /**
      * The headers that authenticate {@code GET uri} at {@code now}.
      *

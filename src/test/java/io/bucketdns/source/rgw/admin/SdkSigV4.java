@@ -1,4 +1,4 @@
-package io.bucketdns.source.rgw;
+package io.bucketdns.source.rgw.admin;
 
 import java.net.URI;
 import java.time.Clock;

@@ -1,4 +1,4 @@
-package io.bucketdns.source.rgw;
+package io.bucketdns.source.rgw.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bucketdns.catalog.CatalogException;
@@ -18,10 +18,10 @@ import java.util.Map;
  * @param zonegroups every zonegroup, in RGW's order
  * @param masterZonegroupId the id of the master zonegroup, whose master zone is the metadata master
  */
-record ZonegroupMap(List<RgwZonegroup> zonegroups, String masterZonegroupId) {
+public record ZonegroupMap(List<RgwZonegroup> zonegroups, String masterZonegroupId) {
 
     /** A zone: its id, name and endpoints (base URLs). */
-    record Zone(String id, String name, List<String> endpoints) {}
+    public record Zone(String id, String name, List<String> endpoints) {}
 
     /**
      * A zonegroup as RGW knows it.
@@ -34,15 +34,15 @@ record ZonegroupMap(List<RgwZonegroup> zonegroups, String masterZonegroupId) {
      * @param zones its zones
      * @param masterZoneId the zone that takes its metadata writes
      */
-    record RgwZonegroup(
+    public record RgwZonegroup(
             String id, String name, String apiName, List<String> hostnames, List<String> endpoints, List<Zone> zones, String masterZoneId) {}
 
-    ZonegroupMap {
+    public ZonegroupMap {
         zonegroups = List.copyOf(zonegroups);
     }
 
     /** Reads the JSON of {@code /admin/config?type=zonegroup-map}. */
-    static ZonegroupMap parse(JsonNode n) {
+    public static ZonegroupMap parse(JsonNode n) {
         List<RgwZonegroup> out = new ArrayList<>();
         for (JsonNode entry : n.path("zonegroups")) {
             JsonNode z = entry.path("val");
@@ -75,19 +75,19 @@ record ZonegroupMap(List<RgwZonegroup> zonegroups, String masterZonegroupId) {
      * The name of the zonegroup a bucket instance names by id; a bucket from before multisite has
      * an empty id and lives in the master zonegroup. Null for an id the map does not know.
      */
-    String nameOf(String zonegroupId) {
+    public String nameOf(String zonegroupId) {
         RgwZonegroup z = zonegroupId.isEmpty() ? master() : byId(zonegroupId);
         return z == null ? null : z.name();
     }
 
     /** The master zonegroup, or the first when the map names none. */
-    RgwZonegroup master() {
+    public RgwZonegroup master() {
         RgwZonegroup m = byId(masterZonegroupId);
         return m != null ? m : zonegroups.get(0);
     }
 
     /** The endpoints of the metadata master zone: its metadata log has every change first. */
-    List<String> metadataMasterEndpoints() {
+    public List<String> metadataMasterEndpoints() {
         RgwZonegroup m = master();
         for (Zone z : m.zones()) {
             if (z.id().equals(m.masterZoneId())) {
@@ -101,7 +101,7 @@ record ZonegroupMap(List<RgwZonegroup> zonegroups, String masterZonegroupId) {
      * Which zone's metadata log an endpoint serves: the zone id when the map lists the endpoint,
      * else the endpoint itself (a load balancer, say).
      */
-    String logOwner(String endpoint) {
+    public String logOwner(String endpoint) {
         for (RgwZonegroup g : zonegroups) {
             for (Zone z : g.zones()) {
                 if (z.endpoints().contains(endpoint)) {
@@ -122,7 +122,7 @@ record ZonegroupMap(List<RgwZonegroup> zonegroups, String masterZonegroupId) {
      * @param globalZones the served zones, lowercase without trailing dot
      * @throws CatalogException when a zonegroup has none of them
      */
-    Map<String, Zonegroup> targets(Map<String, String> overrides, Collection<String> globalZones) {
+    public Map<String, Zonegroup> targets(Map<String, String> overrides, Collection<String> globalZones) {
         Map<String, Zonegroup> out = new LinkedHashMap<>();
         for (RgwZonegroup z : zonegroups) {
             String host = target(z, overrides, globalZones);
@@ -135,7 +135,7 @@ record ZonegroupMap(List<RgwZonegroup> zonegroups, String masterZonegroupId) {
     }
 
     /** The DNS target of one zonegroup, by the rules of {@link #targets}; null when it has none. */
-    static String target(RgwZonegroup z, Map<String, String> overrides, Collection<String> globalZones) {
+    public static String target(RgwZonegroup z, Map<String, String> overrides, Collection<String> globalZones) {
         String host = overrides.get(z.name());
         if (host == null) {
             host = z.hostnames().stream().filter(h -> !h.isEmpty() && !globalZones.contains(h)).findFirst().orElse(null);
@@ -147,7 +147,7 @@ record ZonegroupMap(List<RgwZonegroup> zonegroups, String masterZonegroupId) {
     }
 
     /** Why a zonegroup has no DNS target, and the fix. */
-    static String noTarget(RgwZonegroup z) {
+    public static String noTarget(RgwZonegroup z) {
         return "zonegroup " + z.name() + " has no hostname that is not a served zone, and no endpoint;"
                 + " fix: add [zonegroup." + z.name() + "] hostname = (its host suffix) to the config";
     }
@@ -178,7 +178,7 @@ record ZonegroupMap(List<RgwZonegroup> zonegroups, String masterZonegroupId) {
      * An endpoint as a comparable base URL: lowercase {@code scheme://host[:port]}, without the
      * scheme's default port or any path; null when it is not an http(s) URL.
      */
-    static String baseUrl(String url) {
+    public static String baseUrl(String url) {
         try {
             URI u = new URI(url.contains("://") ? url : "http://" + url);
             String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);

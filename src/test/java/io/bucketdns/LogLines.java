@@ -1,4 +1,4 @@
-package io.bucketdns.feed.haproxy;
+package io.bucketdns;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -6,18 +6,20 @@ import ch.qos.logback.core.read.ListAppender;
 import java.util.List;
 import org.slf4j.LoggerFactory;
 
-/** What the feed logs while a test runs, as an operator reads it: level and message. */
-final class LogLines implements AutoCloseable {
-    private final Logger logger = (Logger) LoggerFactory.getLogger(HaproxyFeed.class);
+/** What one class logs while a test runs, as an operator reads it: level and message. */
+public final class LogLines implements AutoCloseable {
+    private final Logger logger;
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
-    LogLines() {
+    /** Collects what {@code of}'s logger logs from now until {@link #close}. */
+    public LogLines(Class<?> of) {
+        logger = (Logger) LoggerFactory.getLogger(of);
         appender.start();
         logger.addAppender(appender);
     }
 
     /** Every line so far, e.g. {@code WARN haproxy: ...}. */
-    synchronized List<String> lines() {
+    public synchronized List<String> lines() {
         return appender.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
     }
 

@@ -1,4 +1,5 @@
-package io.bucketdns.source.rgw;
+package io.bucketdns.source.rgw.admin;
+
 
 /**
  * An Admin Ops request that did not get a usable answer: every endpoint unreachable, or an error
@@ -9,7 +10,7 @@ public final class RgwException extends RuntimeException {
     private final int status;
     private final String code;
 
-    RgwException(String message, int status, String code, Throwable cause) {
+    public RgwException(String message, int status, String code, Throwable cause) {
         super(message, cause);
         this.status = status;
         this.code = code;

@@ -1,4 +1,4 @@
-package io.bucketdns.source.rgw;
+package io.bucketdns.source.rgw.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,11 +18,11 @@ import java.util.Optional;
  * <p>The parsing methods are static and take the JSON as RGW sends it, so that they are tested on
  * answers recorded from a real gateway.
  */
-final class AdminApi implements AdminOps {
+public final class AdminApi implements AdminOps {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One page of bucket names; {@code nextMarker} continues the listing when {@code truncated}. */
-    record BucketPage(List<String> keys, String nextMarker, boolean truncated) {}
+    public record BucketPage(List<String> keys, String nextMarker, boolean truncated) {}
 
     /**
      * The metadata log as it is now.
@@ -31,15 +31,15 @@ final class AdminApi implements AdminOps {
      * @param period the realm's current period, whose log is read ({@code ""} without a realm)
      * @param endpoint the endpoint that answered for the log, which tells whose log it is
      */
-    record MdlogInfo(int shards, String period, String endpoint) {}
+    public record MdlogInfo(int shards, String period, String endpoint) {}
 
     /** The newest entry id of a shard ({@code ""} when it is empty), and the endpoint that told. */
-    record ShardMarker(String marker, String endpoint) {}
+    public record ShardMarker(String marker, String endpoint) {}
 
     /** A change to a metadata object, as the metadata log records it. */
-    record MdlogEntry(String id, String section, String name) {
+    public record MdlogEntry(String id, String section, String name) {
         /** The bucket the entry is about, for the {@code bucket} and {@code bucket.instance} sections; else null. */
-        String bucket() {
+        public String bucket() {
             return switch (section) {
                 case "bucket" -> name;
                 case "bucket.instance" -> name.indexOf(':') > 0 ? name.substring(0, name.indexOf(':')) : null;
@@ -52,12 +52,12 @@ final class AdminApi implements AdminOps {
      * Entries of one shard after a marker; {@code marker} is the last entry's id, empty when there
      * is none; {@code endpoint} is the one that answered, whose zone's log this is.
      */
-    record MdlogPage(List<MdlogEntry> entries, String marker, boolean truncated, String endpoint) {}
+    public record MdlogPage(List<MdlogEntry> entries, String marker, boolean truncated, String endpoint) {}
 
     private final AdminHttp http;
     private final AdminHttp.Route route;
 
-    AdminApi(AdminHttp http) {
+    public AdminApi(AdminHttp http) {
         this(http, AdminHttp.Route.ANY);
     }
 
@@ -71,7 +71,7 @@ final class AdminApi implements AdminOps {
         return new AdminApi(http, new AdminHttp.Route(List.copyOf(endpoints)));
     }
 
-    AdminHttp http() {
+    public AdminHttp http() {
         return http;
     }
 
@@ -191,7 +191,7 @@ final class AdminApi implements AdminOps {
         return n.path("current_period").asText("");
     }
 
-    static MdlogPage parseMdlogPage(JsonNode n, String endpoint) {
+    public static MdlogPage parseMdlogPage(JsonNode n, String endpoint) {
         List<MdlogEntry> entries = new ArrayList<>();
         for (JsonNode e : n.path("entries")) {
             entries.add(new MdlogEntry(e.path("id").asText(""), e.path("section").asText(""), e.path("name").asText("")));
@@ -229,7 +229,7 @@ final class AdminApi implements AdminOps {
     }
 
     /** The reply when it is a success, else an exception saying what to fix. */
-    static AdminHttp.Reply check(String resource, AdminHttp.Reply r) {
+    public static AdminHttp.Reply check(String resource, AdminHttp.Reply r) {
         if (r.status() / 100 == 2) {
             return r;
         }
@@ -239,7 +239,7 @@ final class AdminApi implements AdminOps {
     }
 
     /** What an operator should do about an error answer. */
-    static String hint(String resource, int status, String code) {
+    public static String hint(String resource, int status, String code) {
         return switch (code) {
             case "AccessDenied" -> ": the admin user lacks the " + capFor(resource) + " cap (radosgw-admin caps add --uid=USER --caps='"
                     + capFor(resource) + "')";
@@ -251,7 +251,7 @@ final class AdminApi implements AdminOps {
     }
 
     /** The cap a resource needs, as radosgw-admin writes it. */
-    static String capFor(String resource) {
+    public static String capFor(String resource) {
         if (resource.startsWith("metadata")) {
             return "metadata=read";
         }

@@ -1,13 +1,13 @@
-package io.bucketdns.source.rgw;
+package io.bucketdns.source.rgw.admin;
 
 import java.util.List;
 import java.util.Optional;
 
 /** {@link AdminOps} that hands every call to another, for wrappers that change one or two of them. */
-abstract class ForwardingAdminOps implements AdminOps {
+public abstract class ForwardingAdminOps implements AdminOps {
     private final AdminOps delegate;
 
-    ForwardingAdminOps(AdminOps delegate) {
+    public ForwardingAdminOps(AdminOps delegate) {
         this.delegate = delegate;
     }
 

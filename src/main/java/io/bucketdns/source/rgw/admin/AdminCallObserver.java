@@ -1,4 +1,5 @@
-package io.bucketdns.source.rgw;
+package io.bucketdns.source.rgw.admin;
+
 
 /** Told about every Admin Ops request, for latency and error metrics per RGW endpoint. */
 public interface AdminCallObserver {

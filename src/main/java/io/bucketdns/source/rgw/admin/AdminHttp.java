@@ -1,4 +1,4 @@
-package io.bucketdns.source.rgw;
+package io.bucketdns.source.rgw.admin;
 
 import io.bucketdns.Version;
 import io.bucketdns.tls.TlsTrust;
@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe.
  */
-final class AdminHttp implements AutoCloseable {
+public final class AdminHttp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AdminHttp.class);
     /** Names this client in radosgw's log, where operators see who reads the admin API. */
     private static final String USER_AGENT = "bucketdns/" + Version.current();
@@ -60,12 +60,12 @@ final class AdminHttp implements AutoCloseable {
      * @param backoff the first wait between rounds; doubles each round
      * @param downFor how long an endpoint that failed is tried last
      */
-    record Timing(Duration connect, Duration request, int rounds, Duration backoff, Duration downFor) {
-        static final Timing DEFAULT = new Timing(Duration.ofSeconds(3), Duration.ofSeconds(15), 3, Duration.ofMillis(200), Duration.ofSeconds(5));
+    public record Timing(Duration connect, Duration request, int rounds, Duration backoff, Duration downFor) {
+        public static final Timing DEFAULT = new Timing(Duration.ofSeconds(3), Duration.ofSeconds(15), 3, Duration.ofMillis(200), Duration.ofSeconds(5));
     }
 
     /** An answer: its status, body, and the endpoint (base URL) that gave it. */
-    record Reply(int status, byte[] body, String endpoint) {
+    public record Reply(int status, byte[] body, String endpoint) {
         String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
@@ -87,7 +87,7 @@ final class AdminHttp implements AutoCloseable {
      * @param endpoints base URLs ({@code scheme://host[:port]}), in preference order
      * @param adminEntry the admin path prefix without slashes, {@code admin} by default
      */
-    AdminHttp(List<String> endpoints, String adminEntry, RequestSigner signer, Timing timing) {
+    public AdminHttp(List<String> endpoints, String adminEntry, RequestSigner signer, Timing timing) {
         this(endpoints, adminEntry, signer, timing, AdminCallObserver.NONE, TlsTrust.DEFAULT);
     }
 
@@ -95,7 +95,7 @@ final class AdminHttp implements AutoCloseable {
      * @param observer told about every request: endpoint, outcome, duration
      * @param tls which certificates https endpoints may present
      */
-    AdminHttp(List<String> endpoints, String adminEntry, RequestSigner signer, Timing timing, AdminCallObserver observer, TlsTrust tls) {
+    public AdminHttp(List<String> endpoints, String adminEntry, RequestSigner signer, Timing timing, AdminCallObserver observer, TlsTrust tls) {
         if (endpoints.isEmpty()) {
             throw new IllegalArgumentException("no RGW endpoint");
         }
@@ -109,7 +109,7 @@ final class AdminHttp implements AutoCloseable {
     }
 
     /** The endpoints in the order they are tried. */
-    List<String> endpoints() {
+    public List<String> endpoints() {
         return endpoints;
     }
 
@@ -117,7 +117,7 @@ final class AdminHttp implements AutoCloseable {
      * Tries {@code preferred} endpoints first (keeping the configured order otherwise), e.g. those
      * of the metadata master zone, whose metadata log has every change first.
      */
-    void prefer(Collection<String> preferred) {
+    public void prefer(Collection<String> preferred) {
         List<String> first = new ArrayList<>();
         List<String> rest = new ArrayList<>();
         for (String e : endpoints) {
@@ -144,7 +144,7 @@ final class AdminHttp implements AutoCloseable {
      * @param only these endpoints only, in this order (a zone's metadata log is read from that
      *     zone's gateways); null for the configured ones
      */
-    record Route(List<String> only) {
+    public record Route(List<String> only) {
         static final Route ANY = new Route(null);
     }
 
@@ -176,7 +176,7 @@ final class AdminHttp implements AutoCloseable {
     }
 
     /** One attempt against one endpoint, for diagnostics: no failover, no retry. */
-    Reply getFrom(String endpoint, String resource, Map<String, String> query) throws IOException {
+    public Reply getFrom(String endpoint, String resource, Map<String, String> query) throws IOException {
         return send(endpoint, adminPath + resource + queryString(query));
     }
 

@@ -1,4 +1,4 @@
-package io.bucketdns.source.rgw;
+package io.bucketdns.source.rgw.admin;
 
 import java.util.List;
 import java.util.Optional;
@@ -10,7 +10,7 @@ import java.util.Optional;
  *
  * <p>Every method throws {@link RgwException} when RGW cannot answer.
  */
-interface AdminOps {
+public interface AdminOps {
     /** Every zonegroup of the period. */
     ZonegroupMap zonegroupMap();
 

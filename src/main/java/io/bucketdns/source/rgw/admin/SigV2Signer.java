@@ -1,4 +1,4 @@
-package io.bucketdns.source.rgw;
+package io.bucketdns.source.rgw.admin;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +18,7 @@ import javax.crypto.spec.SecretKeySpec;
  * header and the path: none of the admin query parameters is an S3 sub-resource, so the query is
  * not signed (as in Ceph's own pdns backend).
  */
-final class SigV2Signer implements RequestSigner {
+public final class SigV2Signer implements RequestSigner {
     private static final DateTimeFormatter HTTP_DATE =
             DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ROOT).withZone(ZoneOffset.UTC);
 

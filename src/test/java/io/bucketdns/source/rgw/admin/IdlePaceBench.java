@@ -1,4 +1,4 @@
-package io.bucketdns.source.rgw;
+package io.bucketdns.source.rgw.admin;
 
 import com.sun.management.OperatingSystemMXBean;
 import java.io.IOException;
