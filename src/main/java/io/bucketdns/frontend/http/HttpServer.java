@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -74,6 +75,7 @@ public final class HttpServer implements AutoCloseable {
     static final long MAX_LINGER_BYTES = 1 << 20;
     /** The content type of JSON replies, the default. */
     public static final String JSON = "application/json; charset=utf-8";
+    private static final String TEXT = "text/plain; charset=utf-8";
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
     private static final byte[] NO_BODY = new byte[0];
 
@@ -92,6 +94,11 @@ public final class HttpServer implements AutoCloseable {
         /** A JSON reply. */
         public Response(int status, byte[] body) {
             this(status, JSON, body, null);
+        }
+
+        /** A plain-text reply of one line (the newline is added), as the ops and look-up endpoints answer. */
+        public static Response text(int status, String line) {
+            return new Response(status, TEXT, (line + "\n").getBytes(StandardCharsets.UTF_8), null);
         }
 
         /** A JSON reply written as it is produced. */
@@ -122,9 +129,27 @@ public final class HttpServer implements AutoCloseable {
         }
     }
 
-    /** Formats the body of an error reply (sent as JSON) from its one-line reason. */
+    /** Formats the body of an error reply from its one-line reason. */
     public interface ErrorBody {
+        /** The reason as one line of plain text, as {@link Response#text} answers. */
+        ErrorBody LINE = new ErrorBody() {
+            @Override
+            public byte[] of(String reason) {
+                return (reason + "\n").getBytes(StandardCharsets.UTF_8);
+            }
+
+            @Override
+            public String contentType() {
+                return TEXT;
+            }
+        };
+
         byte[] of(String reason);
+
+        /** What the body is; JSON unless said otherwise. */
+        default String contentType() {
+            return JSON;
+        }
     }
 
     /**
@@ -256,15 +281,15 @@ public final class HttpServer implements AutoCloseable {
                 try {
                     reply = handler.handle(new Request(method, target, body));
                 } catch (HttpError e) {
-                    reply = new Response(e.status, errorBody.of(e.getMessage()));
+                    reply = new Response(e.status, errorBody.contentType(), errorBody.of(e.getMessage()));
                     close = e.fatal;
                 } catch (RuntimeException e) {
                     LOG.error("http: {} {} failed", method, target.length() > 100 ? target.substring(0, 100) + "..." : target, e);
-                    reply = new Response(500, errorBody.of("internal error: " + e.getClass().getSimpleName()
+                    reply = new Response(500, errorBody.contentType(), errorBody.of("internal error: " + e.getClass().getSimpleName()
                             + "; the request was not handled, the server keeps answering"));
                 }
             } catch (HttpError e) {
-                reply = new Response(e.status, errorBody.of(e.getMessage()));
+                reply = new Response(e.status, errorBody.contentType(), errorBody.of(e.getMessage()));
                 close = true;
             }
             if (close) {
@@ -417,7 +442,7 @@ public final class HttpServer implements AutoCloseable {
             }
             byte[] body = errorBody.of(reason(status, message, cause));
             response.setStatus(status);
-            response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, errorBody.contentType());
             response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
             if (!request.getConnectionMetaData().isPersistent()) {
                 // said outright: Jetty leaves it out when the request line never got as far as a version

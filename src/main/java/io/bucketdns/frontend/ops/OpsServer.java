@@ -4,7 +4,6 @@ import io.bucketdns.catalog.Readiness;
 import io.bucketdns.frontend.http.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
 /**
@@ -14,7 +13,6 @@ import java.util.function.Supplier;
  * or a management network: it has no authentication.
  */
 public final class OpsServer implements AutoCloseable {
-    private static final String TEXT = "text/plain; charset=utf-8";
     private static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
 
     private final HttpServer server;
@@ -35,33 +33,29 @@ public final class OpsServer implements AutoCloseable {
                     throw new HttpServer.HttpError(405, "use POST /reload", false);
                 }
                 try {
-                    return text(200, "reloaded: " + reload.get());
+                    return HttpServer.Response.text(200, "reloaded: " + reload.get());
                 } catch (RuntimeException e) {
-                    return text(409, "refused: " + e.getMessage() + "; the previous config keeps serving");
+                    return HttpServer.Response.text(409, "refused: " + e.getMessage() + "; the previous config keeps serving");
                 }
             }
             if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
                 throw new HttpServer.HttpError(405, "use GET", false);
             }
             return switch (path) {
-                case "/healthz" -> text(200, "ok");
+                case "/healthz" -> HttpServer.Response.text(200, "ok");
                 case "/readyz" -> {
                     Readiness.Verdict v = readiness.get();
-                    yield text(v.ready() ? 200 : 503, (v.ready() ? "ready: " : "not ready: ") + v.reason());
+                    yield HttpServer.Response.text(v.ready() ? 200 : 503, (v.ready() ? "ready: " : "not ready: ") + v.reason());
                 }
                 case "/metrics" -> new HttpServer.Response(200, PROMETHEUS, metrics.get());
                 default -> throw new HttpServer.HttpError(404, "no such path; try /healthz, /readyz, /metrics or POST /reload", false);
             };
-        }, reason -> (reason + "\n").getBytes(StandardCharsets.UTF_8));
+        }, HttpServer.ErrorBody.LINE);
     }
 
     /** The bound address. */
     public InetSocketAddress address() {
         return server.address();
-    }
-
-    private static HttpServer.Response text(int status, String body) {
-        return new HttpServer.Response(status, TEXT, (body + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

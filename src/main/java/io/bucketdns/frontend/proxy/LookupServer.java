@@ -6,7 +6,6 @@ import io.bucketdns.catalog.Zonegroup;
 import io.bucketdns.frontend.http.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -34,7 +33,6 @@ public final class LookupServer implements AutoCloseable {
      * thread from waiting on a stage that somehow never completes.
      */
     private static final long MAX_WAIT_MILLIS = 2500;
-    private static final String TEXT = "text/plain; charset=utf-8";
 
     private final HttpServer server;
     private final Authority authority;
@@ -45,7 +43,7 @@ public final class LookupServer implements AutoCloseable {
     public LookupServer(InetSocketAddress address, Authority authority, InstantSource clock) throws IOException {
         this.authority = authority;
         this.clock = clock;
-        this.server = new HttpServer(address, 0, this::handle, reason -> (reason + "\n").getBytes(StandardCharsets.UTF_8));
+        this.server = new HttpServer(address, 0, this::handle, HttpServer.ErrorBody.LINE);
     }
 
     private HttpServer.Response handle(HttpServer.Request request) {
@@ -59,16 +57,16 @@ public final class LookupServer implements AutoCloseable {
         return switch (path) {
             case "/hello" -> {
                 heard = clock.instant();
-                yield text(200, "bucketdns");
+                yield HttpServer.Response.text(200, "bucketdns");
             }
-            case "/status" -> text(200, "lua " + (heard == null ? "never" : Duration.between(heard, clock.instant()).toSeconds()));
+            case "/status" -> HttpServer.Response.text(200, "lua " + (heard == null ? "never" : Duration.between(heard, clock.instant()).toSeconds()));
             default -> throw new HttpServer.HttpError(404, "no such path; try /zonegroup/BUCKET", false);
         };
     }
 
     private HttpServer.Response zonegroupOf(String bucket) {
         if (!BucketName.isValid(bucket)) {
-            return text(400, "not a bucket name");
+            return HttpServer.Response.text(400, "not a bucket name");
         }
         Zonegroup z;
         try {
@@ -79,7 +77,7 @@ public final class LookupServer implements AutoCloseable {
         } catch (ExecutionException | TimeoutException e) {
             z = null;
         }
-        return z == null ? text(404, "unknown") : text(200, z.name());
+        return z == null ? HttpServer.Response.text(404, "unknown") : HttpServer.Response.text(200, z.name());
     }
 
     /** When the Lua's heartbeat was last heard; null before the first. */
@@ -90,10 +88,6 @@ public final class LookupServer implements AutoCloseable {
     /** The bound address. */
     public InetSocketAddress address() {
         return server.address();
-    }
-
-    private static HttpServer.Response text(int status, String body) {
-        return new HttpServer.Response(status, TEXT, (body + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

@@ -1,14 +1,8 @@
 package io.bucketdns.frontend.dns;
 
 import io.bucketdns.answer.Answer;
-import io.bucketdns.answer.Authority;
 import io.bucketdns.answer.QueryObserver;
-import io.bucketdns.answer.Zone;
-import io.bucketdns.catalog.Catalog;
-import io.bucketdns.catalog.Zonegroup;
-import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,8 +14,7 @@ import java.util.function.Supplier;
  * unknown bucket waits for its RGW look-up, until the test ends the look-up with {@link #finishNext}.
  * Counts what rate limiting held back.
  */
-final class DeferringAuthority implements Authority {
-    private final Authority real = Fixture.authority(List.of());
+final class DeferringAuthority extends FixtureAuthority {
     private final BlockingQueue<Runnable> waiting = new LinkedBlockingQueue<>();
     final AtomicInteger dropped = new AtomicInteger();
     final AtomicInteger slipped = new AtomicInteger();
@@ -49,11 +42,6 @@ final class DeferringAuthority implements Authority {
     }
 
     @Override
-    public Answer resolve(String qname, int qtype) {
-        return real.resolve(qname, qtype);
-    }
-
-    @Override
     public Answer resolve(String qname, int qtype, Supplier<Consumer<Answer>> later) {
         if (!qname.toLowerCase().startsWith("new-")) {
             return real.resolve(qname, qtype);
@@ -61,21 +49,6 @@ final class DeferringAuthority implements Authority {
         Consumer<Answer> answer = later.get();
         waiting.add(() -> answer.accept(real.resolve(qname, qtype)));
         return null;
-    }
-
-    @Override
-    public CompletionStage<Zonegroup> locate(String bucket) {
-        return real.locate(bucket);
-    }
-
-    @Override
-    public List<Zone> zones() {
-        return real.zones();
-    }
-
-    @Override
-    public Catalog catalog() {
-        return real.catalog();
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.bucketdns.frontend.dns;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bucketdns.LiveAuthority;
-import io.bucketdns.catalog.Catalog;
 import io.bucketdns.catalog.Zonegroup;
 import io.bucketdns.answer.Answer;
 import io.bucketdns.answer.Authority;
@@ -19,8 +18,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -254,8 +251,7 @@ class ResponderTest {
     }
 
     /** An authority whose rules fail: the responder's own last line of defence answers. */
-    private static final class FailingAuthority implements Authority {
-        private final Authority real = Fixture.authority(List.of());
+    private static final class FailingAuthority extends FixtureAuthority {
         private final QueryObserver observer;
 
         FailingAuthority() {
@@ -272,23 +268,8 @@ class ResponderTest {
         }
 
         @Override
-        public Answer resolve(String qname, int qtype, Supplier<Consumer<Answer>> later) {
-            return resolve(qname, qtype);
-        }
-
-        @Override
         public CompletionStage<Zonegroup> locate(String bucket) {
             throw new IllegalStateException("injected failure");
-        }
-
-        @Override
-        public List<Zone> zones() {
-            return real.zones();
-        }
-
-        @Override
-        public Catalog catalog() {
-            return real.catalog();
         }
 
         @Override

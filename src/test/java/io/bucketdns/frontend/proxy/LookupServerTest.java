@@ -129,7 +129,9 @@ class LookupServerTest {
         for (String bad : List.of("/zonegroup/", "/zonegroup/ab", "/zonegroup/UPPER", "/zonegroup/a%20b", "/zonegroup/-x-")) {
             assertThat(get(bad).statusCode()).as(bad).isEqualTo(400);
         }
-        assertThat(get("/other").statusCode()).isEqualTo(404);
+        HttpResponse<String> other = get("/other");
+        assertThat(other.statusCode()).isEqualTo(404);
+        assertThat(other.headers().firstValue("Content-Type")).as("errors are text, as the answers are").hasValue("text/plain; charset=utf-8");
         assertThat(client.send(HttpRequest.newBuilder(uri("/zonegroup/foo")).POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(405);
         assertThat(misses).isEmpty();

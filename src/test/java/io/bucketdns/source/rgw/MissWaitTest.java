@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bucketdns.Fixtures;
 import io.bucketdns.LiveAuthority;
 import io.bucketdns.answer.QueryObserver;
-import io.bucketdns.catalog.Catalog;
 import io.bucketdns.catalog.CatalogWriter;
 import io.bucketdns.catalog.LiveCatalog;
 import io.bucketdns.frontend.dns.DnsServer;
