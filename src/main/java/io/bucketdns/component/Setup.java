@@ -7,7 +7,8 @@ import java.net.InetSocketAddress;
 /**
  * How one kind of component (a frontend, or a feed of catalog changes) starts from the config,
  * takes a reload, and stops: the {@code setup} of a CoreDNS plugin. {@code Service} keeps a list
- * of them and treats each alike, so a new frontend is its own package plus one line in that list.
+ * of them and treats each alike, so a new frontend is its own package plus one line in that list;
+ * {@link NamedSetup} is the base that gives one its name and settings.
  *
  * <p>A reload first prepares every component's move ({@link #start}, {@link #change}: sockets are
  * bound, nothing visible changes), and commits them all only when every one could be prepared;

@@ -1,19 +1,13 @@
 package io.bucketdns.feed.haproxy;
 
 import io.bucketdns.component.Context;
-import io.bucketdns.component.Setup;
+import io.bucketdns.component.NamedSetup;
 import io.bucketdns.config.BucketDnsConfig;
 
 /** HAProxy's bucket map, fed from catalog changes while {@code [haproxy]} is present. */
-public final class HaproxySetup implements Setup<HaproxyFeed, BucketDnsConfig.Haproxy> {
-    @Override
-    public String name() {
-        return "haproxy";
-    }
-
-    @Override
-    public BucketDnsConfig.Haproxy settings(BucketDnsConfig config) {
-        return config.haproxy();
+public final class HaproxySetup extends NamedSetup<HaproxyFeed, BucketDnsConfig.Haproxy> {
+    public HaproxySetup() {
+        super("haproxy", BucketDnsConfig::haproxy);
     }
 
     @Override

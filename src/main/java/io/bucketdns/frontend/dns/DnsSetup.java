@@ -1,6 +1,7 @@
 package io.bucketdns.frontend.dns;
 
 import io.bucketdns.component.Context;
+import io.bucketdns.component.NamedSetup;
 import io.bucketdns.component.Setup;
 import io.bucketdns.config.BucketDnsConfig;
 import io.bucketdns.config.Schema;
@@ -12,15 +13,9 @@ import java.util.List;
  * The standalone DNS server, on {@code [dns] listen}. A reload keeps the socket of every address
  * the new {@code listen} keeps, and applies the rate limit and the TCP idle timeout in place.
  */
-public final class DnsSetup implements Setup<DnsServer, List<InetSocketAddress>> {
-    @Override
-    public String name() {
-        return "dns";
-    }
-
-    @Override
-    public List<InetSocketAddress> settings(BucketDnsConfig config) {
-        return config.dnsListen().isEmpty() ? null : config.dnsListen();
+public final class DnsSetup extends NamedSetup<DnsServer, List<InetSocketAddress>> {
+    public DnsSetup() {
+        super("dns", config -> config.dnsListen().isEmpty() ? null : config.dnsListen());
     }
 
     @Override
@@ -36,9 +31,9 @@ public final class DnsSetup implements Setup<DnsServer, List<InetSocketAddress>>
     }
 
     @Override
-    public Change<DnsServer> change(DnsServer running, BucketDnsConfig next, Context context) throws IOException {
+    public Setup.Change<DnsServer> change(DnsServer running, BucketDnsConfig next, Context context) throws IOException {
         DnsServer.Change c = running.change(next.dnsListen());
-        return new Change<>(running, c::commit, c::abort);
+        return new Setup.Change<>(running, c::commit, c::abort);
     }
 
     @Override

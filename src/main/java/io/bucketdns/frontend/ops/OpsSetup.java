@@ -1,21 +1,15 @@
 package io.bucketdns.frontend.ops;
 
 import io.bucketdns.component.Context;
-import io.bucketdns.component.Setup;
+import io.bucketdns.component.NamedSetup;
 import io.bucketdns.config.BucketDnsConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 
 /** The ops endpoints, on {@code [ops] listen}. */
-public final class OpsSetup implements Setup<OpsServer, InetSocketAddress> {
-    @Override
-    public String name() {
-        return "ops";
-    }
-
-    @Override
-    public InetSocketAddress settings(BucketDnsConfig config) {
-        return config.ops().listen();
+public final class OpsSetup extends NamedSetup<OpsServer, InetSocketAddress> {
+    public OpsSetup() {
+        super("ops", config -> config.ops().listen());
     }
 
     @Override

@@ -1,21 +1,15 @@
 package io.bucketdns.frontend.pdns;
 
 import io.bucketdns.component.Context;
-import io.bucketdns.component.Setup;
+import io.bucketdns.component.NamedSetup;
 import io.bucketdns.config.BucketDnsConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 
 /** PowerDNS's http connector, on the seed's {@code [powerdns] listen_addr} and {@code listen_port}. */
-public final class HttpSetup implements Setup<HttpConnector, InetSocketAddress> {
-    @Override
-    public String name() {
-        return "http";
-    }
-
-    @Override
-    public InetSocketAddress settings(BucketDnsConfig config) {
-        return config.remoteBackend();
+public final class HttpSetup extends NamedSetup<HttpConnector, InetSocketAddress> {
+    public HttpSetup() {
+        super("http", BucketDnsConfig::remoteBackend);
     }
 
     @Override

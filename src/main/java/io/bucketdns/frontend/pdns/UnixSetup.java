@@ -1,20 +1,14 @@
 package io.bucketdns.frontend.pdns;
 
 import io.bucketdns.component.Context;
-import io.bucketdns.component.Setup;
+import io.bucketdns.component.NamedSetup;
 import io.bucketdns.config.BucketDnsConfig;
 import java.io.IOException;
 
 /** PowerDNS's unix connector, on {@code [powerdns] unix_socket} with its mode and group. */
-public final class UnixSetup implements Setup<UnixConnector, BucketDnsConfig.UnixSocket> {
-    @Override
-    public String name() {
-        return "unix";
-    }
-
-    @Override
-    public BucketDnsConfig.UnixSocket settings(BucketDnsConfig config) {
-        return config.unixSocket();
+public final class UnixSetup extends NamedSetup<UnixConnector, BucketDnsConfig.UnixSocket> {
+    public UnixSetup() {
+        super("unix", BucketDnsConfig::unixSocket);
     }
 
     @Override

@@ -1,22 +1,16 @@
 package io.bucketdns.frontend.proxy;
 
 import io.bucketdns.component.Context;
-import io.bucketdns.component.Setup;
+import io.bucketdns.component.NamedSetup;
 import io.bucketdns.config.BucketDnsConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.InstantSource;
 
 /** HAProxy's look-up, on {@code [haproxy] lookup} while {@code [haproxy]} is present. */
-public final class LookupSetup implements Setup<LookupServer, InetSocketAddress> {
-    @Override
-    public String name() {
-        return "lookup";
-    }
-
-    @Override
-    public InetSocketAddress settings(BucketDnsConfig config) {
-        return config.haproxy() == null ? null : config.haproxy().lookup();
+public final class LookupSetup extends NamedSetup<LookupServer, InetSocketAddress> {
+    public LookupSetup() {
+        super("lookup", config -> config.haproxy() == null ? null : config.haproxy().lookup());
     }
 
     @Override
