@@ -338,8 +338,10 @@ class HaproxyRoutingE2ETest {
         assertThat(tookMs).as("answered within 1 s of the creation").isLessThan(1000);
         assertThat(get.exitCode()).as("awscli's first try: %s", get).isZero();
         assertThat(get.output()).contains(BODY);
-        assertThat(logs.requests("us", fresh)).as("the us gateway served it").isNotEmpty()
-                .anyMatch(l -> l.contains("\"GET /" + fresh + "/" + KEY + " HTTP/1.1\" 200")).noneMatch(l -> l.contains("\" 301 "));
+        // radosgw writes its log a moment after it answered
+        assertThat(E2EWait.within(Duration.ofSeconds(5), () -> logs.requests("us", fresh).stream()
+                .anyMatch(l -> l.contains("\"GET /" + fresh + "/" + KEY + " HTTP/1.1\" 200")))).as("the us gateway served it").isTrue();
+        assertThat(logs.requests("us", fresh)).noneMatch(l -> l.contains("\" 301 "));
         assertThat(logs.requests("eu", fresh)).as("the eu gateway never saw it").isEmpty();
 
         // Nobody asks about a removed bucket, so only the sweep sees it go: within log_sweep (40 s by

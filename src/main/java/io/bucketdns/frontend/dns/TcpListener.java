@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * TCP on one address (RFC 7766): any number of length-prefixed queries per connection, each
  * connection on a virtual thread; answers go in order, except one that waits for an on-demand RGW
  * look-up, which is written when it comes while the next queries are answered. A connection is
- * closed when it stays idle past the idle timeout, when a message it started does not arrive whole within the message timeout,
- * or when it sends something that is not a query (the stream can no longer be trusted).
+ * closed when it stays idle past the idle timeout, when a message it started does not arrive
+ * whole within the message timeout, or when it sends something that is not a query (the stream
+ * can no longer be trusted).
  */
 final class TcpListener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TcpListener.class);

@@ -98,7 +98,7 @@ public final class HttpServer implements AutoCloseable {
 
         /** A plain-text reply of one line (the newline is added), as the ops and look-up endpoints answer. */
         public static Response text(int status, String line) {
-            return new Response(status, TEXT, (line + "\n").getBytes(StandardCharsets.UTF_8), null);
+            return new Response(status, TEXT, ErrorBody.LINE.of(line), null);
         }
 
         /** A JSON reply written as it is produced. */

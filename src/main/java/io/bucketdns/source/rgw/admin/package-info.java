@@ -6,9 +6,12 @@
  * bucket listing and entrypoints, the metadata log, the zonegroup map), and the fan-out that runs many
  * such calls with a fixed number in flight ({@link io.bucketdns.source.rgw.admin.Fanout}).
  *
- * <p>It knows nothing of catalogs, schedules or the config file: {@code check} and the catalog
- * source both build it from the {@code rgw_*} keys and use it the same way, and tests replace it
- * with {@link io.bucketdns.source.rgw.admin.AdminOps} fakes held in memory.
+ * <p>It neither loads, follows nor writes a catalog: the catalog source does that with it, and
+ * {@code check} uses it the same way; tests replace it with
+ * {@link io.bucketdns.source.rgw.admin.AdminOps} fakes held in memory. Two edges reach outside:
+ * {@link io.bucketdns.source.rgw.admin.RequestSigner} is built from the {@code rgw_*} keys, and
+ * {@link io.bucketdns.source.rgw.admin.ZonegroupMap} turns RGW's zonegroups into the catalog's
+ * {@code Zonegroup} targets.
  *
  * <p>Threads: none that outlive a call. Every request blocks the thread that calls it;
  * {@code Fanout} starts virtual threads for one call and joins them before it returns.
