@@ -8,6 +8,11 @@
 -- 2. Otherwise it sets txn.region to the region the request is signed for (SigV4's credential
 --    scope, in the Authorization header or a presigned URL's X-Amz-Credential); haproxy.cfg maps
 --    it to a zonegroup with regions.map, so a new bucket is created where the user asked.
+--    A CreateBucket (haproxy.cfg sets txn.create) skips step 1: its bucket is new by definition,
+--    and asking would leave a negative answer in bucketdns's look-up cache (about half a second)
+--    that would send the next requests for the bucket, unsigned or SigV2 ones included, to the
+--    master's gateway, which answers them with a redirect clients cannot follow. Names that are no
+--    plain bucket (RGW's tenant:bucket) are never asked about either, but still get the region.
 --
 -- Nothing here can fail a request: bucketdns down, slow or answering nonsense means no variable
 -- is set and the request goes on, to the map's answer or the default backend, after at most
@@ -76,13 +81,12 @@ end
 
 core.register_action("bucketdns-route", { "http-req" }, function(txn)
     local bucket = plain(txn:get_var("txn.bucket"))
-    if not bucket then
-        return
-    end
-    local zonegroup = plain(ask("/zonegroup/" .. bucket))
-    if zonegroup then
-        txn:set_var("txn.zonegroup", zonegroup)
-        return
+    if bucket and not txn:get_var("txn.create") then
+        local zonegroup = plain(ask("/zonegroup/" .. bucket))
+        if zonegroup then
+            txn:set_var("txn.zonegroup", zonegroup)
+            return
+        end
     end
     local region = signed_region(txn)
     if region then

@@ -360,11 +360,14 @@ class HaproxyRoutingE2ETest {
             GatewayLog logs = new GatewayLog();
 
             ClientNamespace.Result mb = aws(clients, "--region", region, "s3", "mb", "s3://" + bucket);
+            RawHttp.Reply anonymous = anonymousListing(bucket);
             ClientNamespace.Result put = aws(clients, "--region", region, "s3", "cp", upload.toString(), "s3://" + bucket + "/mb.txt");
             ClientNamespace.Result get = aws(clients, "--region", region, "s3", "cp", "s3://" + bucket + "/mb.txt", "-");
 
             assertThat(mb.exitCode()).as("mb --region %s: %s", region, mb).isZero();
             assertThat(lab.zonegroupOf(bucket)).as("radosgw-admin: where %s was made", bucket).isEqualTo(region);
+            assertThat(anonymous.status()).as("an unsigned GET at once, from %s's gateway: %s", region, anonymous).isEqualTo(403);
+            assertThat(anonymous.body()).contains("AccessDenied");
             assertThat(put.exitCode()).as("%s", put).isZero();
             assertThat(get.exitCode()).as("%s", get).isZero();
             assertThat(get.output()).contains("made in its region");
@@ -399,8 +402,12 @@ class HaproxyRoutingE2ETest {
         RawHttp.Reply created = RawHttp.request(new InetSocketAddress(PROXY, port), "PUT", "o.example.com:" + port,
                 presigned.substring(presigned.indexOf('/', "http://".length())));
 
+        RawHttp.Reply anonymous = anonymousListing(bucket);
+
         assertThat(created.status()).as("%s", created).isEqualTo(200);
         assertThat(lab.zonegroupOf(bucket)).isEqualTo("us");
+        assertThat(anonymous.status()).as("an unsigned GET at once, from the us gateway: %s", anonymous).isEqualTo(403);
+        assertThat(anonymous.body()).contains("AccessDenied");
         assertThat(E2EWait.within(Duration.ofSeconds(5), () -> logs.requests("us", bucket).stream()
                 .anyMatch(l -> l.contains("\"PUT /" + bucket + "?X-Amz-Algorithm=")))).as("the us gateway served it").isTrue();
         lab.rmbucketNow(bucket);
@@ -484,6 +491,14 @@ class HaproxyRoutingE2ETest {
     }
 
     /** A request for a bucket nobody knows is answered by the master's gateway (NoSuchBucket) within {@code limit}. */
+    /**
+     * An unsigned listing of a bucket just made: its own gateway says 403 AccessDenied, any other
+     * the 301 clients cannot follow. So it shows that the creation left no stale "unknown" behind.
+     */
+    private RawHttp.Reply anonymousListing(String bucket) {
+        return RawHttp.get(new InetSocketAddress(PROXY, port), "o.example.com:" + port, "/" + bucket);
+    }
+
     private void assertUnknownGoesToTheMasterWithin(Duration limit, String why) throws IOException {
         String unknown = "e2e-hx-unknown-" + suffix + "-" + System.nanoTime();
         GatewayLog logs = new GatewayLog();
