@@ -312,6 +312,10 @@ public final class Service implements AutoCloseable, Context {
                 io.bucketdns.feed.haproxy.HaproxyFeed feed = component(io.bucketdns.feed.haproxy.HaproxyFeed.class);
                 return feed == null ? null : feed.status();
             });
+            metrics.udpIo(() -> {
+                DnsServer dns = component(DnsServer.class);
+                return dns == null ? null : dns.udpIo().configName();
+            });
         }
         return metrics;
     }

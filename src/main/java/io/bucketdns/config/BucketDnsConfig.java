@@ -73,6 +73,11 @@ public record BucketDnsConfig(
         return parsed(key, Type.Whole.class, (t, v) -> t.parse(v, ""));
     }
 
+    /** The value of a key that is one of a few words, as the schema spells it. */
+    public String choice(Key key) {
+        return parsed(key, Type.OneOf.class, (t, v) -> t.parse(v));
+    }
+
     /** The value of a {@code true or false} key. */
     public boolean flag(Key key) {
         return parsed(key, Type.Flag.class, (t, v) -> t.parse(v));

@@ -47,6 +47,12 @@ public final class Schema {
             "10s", KEEP, "how long a TCP connection may stay idle between questions (Knot's tcp-idle-timeout); a reload applies it to"
                     + " connections accepted after it");
 
+    /** {@code [dns] udp_io}, read by the DNS server's setup. */
+    public static final Key DNS_UDP_IO = Key.of("dns", "udp_io", Type.OneOf.of("batched", "nio"), "batched", REBIND,
+            "how UDP datagrams move: batched (recvmmsg/sendmmsg, up to 32 a system call, and a wildcard listen answers every"
+                    + " address routed to the host from the address asked; Linux on x86-64 or ARM64, elsewhere nio) or nio (the"
+                    + " JDK's, one a call; a wildcard stands for the interfaces' addresses); a change needs a restart");
+
     /** The sections, in the order the reference lists them. */
     public static final List<Section> SECTIONS = List.of(
             new Section("powerdns", "The seed's section, unchanged: the zones, their SOA and TTLs, RGW's admin API, the PowerDNS"
@@ -128,6 +134,7 @@ public final class Schema {
 
             Key.of("dns", "listen", ADDRESS, "", REBIND,
                     "addresses of the standalone server, UDP and TCP, e.g. 0.0.0.0:53; unset: off").listed(),
+            DNS_UDP_IO,
             Key.of("dns", "ns", NAME, "", KEEP,
                     "apex NS records").listed().zoned(),
             Key.of("dns", "a", new Type.Text("IPv4 address"), "", KEEP,

@@ -14,6 +14,13 @@ public final class BucketDnsFiles {
     public static final String ZONE = "o.example.com";
     public static final String SOA = "ns1.example.com. hostmaster.example.com. 7 7200 3600 1209600 60";
 
+    /**
+     * The {@code [dns]} line of the build's second pass of the DNS end-to-end tests, which runs
+     * them on the NIO UDP path ({@code -Dbucketdns.test.udp_io=nio}); empty otherwise: the default.
+     */
+    public static final java.util.Optional<String> UDP_IO =
+            java.util.Optional.ofNullable(System.getProperty("bucketdns.test.udp_io")).map(io -> "udp_io = " + io);
+
     private BucketDnsFiles() {}
 
     /**
@@ -34,6 +41,7 @@ public final class BucketDnsFiles {
         conf.addAll(powerdns);
         conf.addAll(List.of("[catalog]", "source = file", "file = buckets.txt", "unknown_bucket = nxdomain",
                 "[zonegroup.eu]", "hostname = o.example.eu", "[zonegroup.us]", "hostname = o.example.us", "[dns]"));
+        UDP_IO.ifPresent(conf::add);
         conf.addAll(dns);
         Path file = dir.resolve("rgw-pdns.conf");
         Files.write(file, conf);

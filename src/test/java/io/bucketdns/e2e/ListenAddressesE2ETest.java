@@ -25,16 +25,22 @@ import org.xbill.DNS.Type;
 import picocli.CommandLine;
 
 /**
- * Which addresses the real process answers from: with {@code listen = 0.0.0.0:PORT} on a host with
- * several addresses, each reply leaves from the address its query went to (resolvers drop any
- * other), also for an address added after the start; and a {@code [dns] listen} change keeps the
- * very sockets of the addresses it keeps.
+ * Which addresses the real process answers from: with {@code listen = 0.0.0.0:PORT} (and
+ * {@code [::]:PORT}) on a host with several addresses, each reply leaves from the address its
+ * query went to (resolvers drop any other), over UDP and TCP. On the batched path that holds for
+ * every address routed to the host, one on no interface included (127.0.0.0/8 is all local on
+ * {@code lo}, as an AnyIP route makes a prefix); on the NIO path, whose wildcard stands for the
+ * interfaces' addresses, for the addresses of interfaces, also one added after the start. And a
+ * {@code [dns] listen} change keeps the very sockets of the addresses it keeps.
  *
  * <p>The extra addresses are /32s on {@code lo} (127.0.{100+slot}.x, so parallel work trees do not
  * meet), added and removed by the test; that needs CAP_NET_ADMIN, which root has.
  */
 class ListenAddressesE2ETest {
     private static final String NET = "127.0." + (100 + RgwLab.labSlot()) + ".";
+    /** An address routed to the host (127.0.0.0/8 is) but on no interface. */
+    private static final String ROUTED_ONLY = NET + "9";
+    private static final boolean NIO = BucketDnsFiles.UDP_IO.isPresent();
 
     @TempDir
     Path dir;
@@ -65,12 +71,14 @@ class ListenAddressesE2ETest {
         assertThat(Ports.await(30, () -> "127.0.0.1".equals(replyFromOrNull("127.0.0.1", port)))).as("started; log:\n%s", bucketdns.log())
                 .isTrue();
 
-        for (String address : List.of("127.0.0.1", a, b)) {
-            assertThat(replyFrom(address, port)).as("reply to a query sent to %s", address).isEqualTo(address);
-            Dig.Result dig = Dig.ask(address, port, "foo.o.example.com", "A");
-            assertThat(dig.status()).as(dig.output()).isEqualTo("NOERROR");
-            assertThat(dig.output()).as("dig checks the source").doesNotContain("unexpected source");
+        for (String address : NIO ? List.of("127.0.0.1", a, b) : List.of("127.0.0.1", a, b, ROUTED_ONLY)) {
+            assertAnsweredFromItself(address, port);
         }
+        if (!NIO) {
+            assertThat(inodes("udp", "0.0.0.0", port)).as("one wildcard socket per worker").isNotEmpty();
+            return; // the wildcard sockets answer every address there is or will be: nothing to follow
+        }
+        assertThat(replyFromOrNull(ROUTED_ONLY, port)).as("nio binds the interfaces' addresses only").isNull();
 
         addAddress(c);
         assertThat(Ports.await(20, () -> c.equals(replyFromOrNull(c, port))))
@@ -81,6 +89,30 @@ class ListenAddressesE2ETest {
         assertThat(Ports.await(20, () -> inodes("udp", b, port).isEmpty() && inodes("tcp", b, port).isEmpty()))
                 .as("a removed address loses its sockets; log:\n%s", bucketdns.log()).isTrue();
         assertThat(replyFrom(a, port)).isEqualTo(a);
+    }
+
+    @Test
+    void anIpv6WildcardAnswersIpv4AndIpv6EachFromTheAddressAsked() throws Exception {
+        int port = Ports.free();
+        bucketdns = BucketDnsProcess.serve(BucketDnsFiles.write(dir, List.of(), List.of("listen = [::]:" + port, "[ops]",
+                "listen = 127.0.0.1:" + Ports.free())));
+        assertThat(Ports.await(30, () -> "0:0:0:0:0:0:0:1".equals(replyFromOrNull("::1", port)))).as("started; log:\n%s", bucketdns.log())
+                .isTrue();
+
+        for (String address : NIO ? List.of("::1", "127.0.0.1") : List.of("::1", "127.0.0.1", ROUTED_ONLY)) {
+            assertAnsweredFromItself(address, port);
+        }
+    }
+
+    /** UDP from an unconnected socket and dig over UDP and TCP, which reject an answer from another address. */
+    private static void assertAnsweredFromItself(String address, int port) throws IOException {
+        assertThat(InetAddress.getByName(replyFrom(address, port))).as("reply to a query sent to %s", address)
+                .isEqualTo(InetAddress.getByName(address));
+        for (String transport : List.of("+notcp", "+tcp")) {
+            Dig.Result dig = Dig.ask(address, port, "foo.o.example.com", "A", transport);
+            assertThat(dig.status()).as("%s %s: %s", address, transport, dig.output()).isEqualTo("NOERROR");
+            assertThat(dig.output()).as("dig checks the source").doesNotContain("unexpected source");
+        }
     }
 
     @Test
@@ -125,7 +157,7 @@ class ListenAddressesE2ETest {
 
     /** Asks {@code address:port} for foo from an unconnected socket; the reply's source address. */
     private static String replyFrom(String address, int port) throws IOException {
-        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+        try (DatagramSocket socket = new DatagramSocket(0)) { // the wildcard: IPv4 and IPv6
             socket.setSoTimeout(2000);
             Message q = Message.newQuery(org.xbill.DNS.Record.newRecord(org.xbill.DNS.Name.fromString("foo.o.example.com."), Type.A,
                     org.xbill.DNS.DClass.IN));

@@ -36,17 +36,20 @@ import org.slf4j.LoggerFactory;
  * the port is chosen by the system (port 0).
  *
  * <p>Over UDP, a fixed set of platform threads per address (one per core by default) receive,
- * answer and send, reusing their buffers, each on a socket of its own where the system allows.
+ * answer and send, reusing their buffers, each on a socket of its own where the system allows;
+ * on Linux many datagrams per system call ({@link UdpIo#BATCHED}), else one ({@link UdpIo#NIO}).
  * Over TCP, each connection gets a virtual thread; their number is bounded, and at the bound the
  * connection idle the longest is closed to make room, so clients that connect and stall cannot
  * lock others out.
  *
- * <p>Every socket is bound to one address, so that each UDP reply leaves from the address its
- * query came to: a wildcard socket would let the kernel pick the source by route, and on a
- * multi-homed, VIP or anycast host resolvers drop replies from an address they did not ask. A
- * wildcard in {@code listen} ({@code 0.0.0.0}: every IPv4 address, {@code ::}: every address)
- * therefore stands for the addresses of the host's interfaces that are up, as BIND does it, and
- * is looked at again every {@value #RESCAN_SECONDS} seconds: new addresses get sockets, gone ones
+ * <p>Each UDP reply must leave from the address its query came to: on a multi-homed, VIP or
+ * anycast host resolvers drop replies from an address they did not ask. The batched path binds a
+ * wildcard in {@code listen} ({@code 0.0.0.0}: every IPv4 address, {@code ::}: every address) as
+ * it is and answers each datagram from its destination ({@code IP_PKTINFO}), so an address
+ * routed to the host but on no interface (AnyIP, {@code ip route add local}) is answered too. The
+ * NIO path cannot read a datagram's destination, so there every socket is bound to one address
+ * and a wildcard stands for the addresses of the host's interfaces that are up, as BIND does it,
+ * looked at again every {@value #RESCAN_SECONDS} seconds: new addresses get sockets, gone ones
  * lose theirs.
  *
  * <p>UDP answers over the rate of {@link RateLimit} are dropped or slipped; TCP is not limited
@@ -56,7 +59,7 @@ import org.slf4j.LoggerFactory;
  * start-up fail instead of silently sharing its UDP traffic.
  *
  * <p>Most of its length is the set of bound addresses: wildcards matched against the host's
- * interfaces every few seconds, and a reload's two-phase change that keeps the sockets of kept
+ * interfaces every few seconds (NIO), and a reload's two-phase change that keeps the sockets of kept
  * addresses; both edit the one address map under the same lock, so they stay together.
  */
 public final class DnsServer implements AutoCloseable {
@@ -72,6 +75,7 @@ public final class DnsServer implements AutoCloseable {
 
     private final Responder responder;
     private final Limits limits;
+    private final UdpIo udpIo;
     private final Connections<Socket> connections;
     private final AtomicReference<RateLimit> rateLimit = new AtomicReference<>();
     private final AtomicInteger tcpIdleMillis;
@@ -119,7 +123,7 @@ public final class DnsServer implements AutoCloseable {
     }
 
     /** The UDP and TCP listeners of one address. */
-    private record Endpoint(UdpListener udp, TcpListener tcp) {
+    private record Endpoint(UdpEndpoint udp, TcpListener tcp) {
         void start() {
             udp.start();
             tcp.start();
@@ -135,9 +139,10 @@ public final class DnsServer implements AutoCloseable {
         }
     }
 
-    private DnsServer(Authority authority, Limits limits) {
+    private DnsServer(Authority authority, Limits limits, UdpIo udpIo) {
         this.responder = new Responder(authority, limits.maxUdpPayload());
         this.limits = limits;
+        this.udpIo = udpIo;
         this.connections = new Connections<>(limits.maxTcpConnections());
         this.tcpIdleMillis = new AtomicInteger(millis(limits.tcpIdleTimeout()));
     }
@@ -145,15 +150,16 @@ public final class DnsServer implements AutoCloseable {
     /**
      * Binds UDP and TCP on every address and starts answering.
      *
-     * @param listen addresses as configured; a wildcard needs a port other than 0
+     * @param listen addresses as configured; a wildcard needs a port other than 0 on the NIO path
      * @param rateLimit the response rate limit of UDP answers
+     * @param udpIo how UDP moves; {@link UdpIo#BATCHED} only where {@link UdpIo#select} gave it
      * @throws IOException when an address cannot be bound; nothing stays bound then
      */
-    public static DnsServer start(List<InetSocketAddress> listen, Authority authority, Limits limits, RateLimit.Settings rateLimit)
-            throws IOException {
-        DnsServer server = new DnsServer(authority, limits);
+    public static DnsServer start(List<InetSocketAddress> listen, Authority authority, Limits limits, RateLimit.Settings rateLimit,
+            UdpIo udpIo) throws IOException {
+        DnsServer server = new DnsServer(authority, limits, udpIo);
         server.rateLimit(rateLimit);
-        Map<InetSocketAddress, Endpoint> bound = server.bindAll(expand(listen), Set.of(), listen);
+        Map<InetSocketAddress, Endpoint> bound = server.bindAll(server.wanted(listen), Set.of(), listen);
         synchronized (server) {
             server.listen = List.copyOf(listen);
             server.endpoints.putAll(bound);
@@ -190,7 +196,7 @@ public final class DnsServer implements AutoCloseable {
         if (changing || closed) {
             throw new IllegalStateException("a listen change is under way already, or the server is closed");
         }
-        Set<InetSocketAddress> wanted = expand(next);
+        Set<InetSocketAddress> wanted = wanted(next);
         Map<InetSocketAddress, Endpoint> added = bindAll(wanted, endpoints.keySet(), next);
         changing = true;
         return new Change(List.copyOf(next), wanted, added);
@@ -231,8 +237,29 @@ public final class DnsServer implements AutoCloseable {
         }
     }
 
+    /** How UDP moves, as chosen at start. */
+    public UdpIo udpIo() {
+        return udpIo;
+    }
+
     /**
-     * The concrete addresses {@code listen} stands for now, in order: an address as it is, a
+     * The addresses to bind for {@code listen}: on the batched path each as it is, but
+     * {@code 0.0.0.0} when {@code ::} on the same port takes IPv4 already; on the NIO path as
+     * {@link #expand} finds them.
+     */
+    private Set<InetSocketAddress> wanted(List<InetSocketAddress> listen) throws SocketException {
+        if (udpIo == UdpIo.NIO) {
+            return expand(listen);
+        }
+        Set<InetSocketAddress> out = new LinkedHashSet<>(listen);
+        out.removeIf(a -> a.getAddress() instanceof Inet4Address && a.getAddress().isAnyLocalAddress()
+                && listen.stream().anyMatch(b -> b.getAddress() instanceof Inet6Address && b.getAddress().isAnyLocalAddress()
+                        && b.getPort() == a.getPort()));
+        return out;
+    }
+
+    /**
+     * The concrete addresses {@code listen} stands for now on the NIO path, in order: an address as it is, a
      * wildcard as every address of the interfaces that are up (IPv4 only for {@code 0.0.0.0}).
      */
     static Set<InetSocketAddress> expand(List<InetSocketAddress> listen) throws SocketException {
@@ -310,7 +337,7 @@ public final class DnsServer implements AutoCloseable {
             Map<InetSocketAddress, Endpoint> added = new LinkedHashMap<>();
             List<Endpoint> dropped = new ArrayList<>();
             synchronized (this) {
-                if (changing || closed || listen.stream().noneMatch(a -> a.getAddress().isAnyLocalAddress())) {
+                if (changing || closed || udpIo == UdpIo.BATCHED || listen.stream().noneMatch(a -> a.getAddress().isAnyLocalAddress())) {
                     return;
                 }
                 Set<InetSocketAddress> wanted = expand(listen);
@@ -342,31 +369,63 @@ public final class DnsServer implements AutoCloseable {
 
     private Endpoint bind(InetSocketAddress address) throws IOException {
         for (int attempt = 1; ; attempt++) {
-            List<DatagramChannel> channels = new ArrayList<>();
+            UdpEndpoint udp = null;
             ServerSocket socket = new ServerSocket();
             try {
-                DatagramChannel first = udpChannel(address);
-                channels.add(first);
-                InetSocketAddress bound = (InetSocketAddress) first.getLocalAddress();
-                if (first.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
-                    for (int i = 1; i < limits.udpWorkers(); i++) {
-                        channels.add(udpChannel(bound));
-                    }
-                }
+                udp = udpIo == UdpIo.BATCHED ? batchedUdp(address) : nioUdp(address);
                 socket.setReuseAddress(true);
-                socket.bind(bound, BACKLOG);
+                socket.bind(udp.address(), BACKLOG);
             } catch (BindException e) {
-                closeAll(channels, socket);
+                closeAll(udp, socket);
                 if (address.getPort() != 0 || attempt == BIND_ATTEMPTS) {
                     throw new BindException("cannot listen on " + address + " (udp and tcp): " + e.getMessage());
                 }
                 continue;
             } catch (IOException | RuntimeException e) {
-                closeAll(channels, socket);
+                closeAll(udp, socket);
                 throw e;
             }
-            return new Endpoint(new UdpListener(channels, responder, limits.udpWorkers(), rateLimit, System::nanoTime),
-                    new TcpListener(socket, responder, connections, limits, tcpIdleMillis));
+            return new Endpoint(udp, new TcpListener(socket, responder, connections, limits, tcpIdleMillis));
+        }
+    }
+
+    /** One socket per worker on {@code address}, all on the port the first one got. */
+    private UdpEndpoint batchedUdp(InetSocketAddress address) throws IOException {
+        int[] fds = new int[limits.udpWorkers()];
+        int opened = 0;
+        try {
+            fds[0] = LinuxUdp.open(address, UDP_RECEIVE_BUFFER);
+            opened = 1;
+            InetSocketAddress bound = LinuxUdp.localAddress(fds[0]);
+            for (; opened < fds.length; opened++) {
+                fds[opened] = LinuxUdp.open(bound, UDP_RECEIVE_BUFFER);
+            }
+            return new BatchUdpListener(fds, bound, responder, limits.udpWorkers(), limits.maxUdpPayload(), rateLimit, System::nanoTime);
+        } catch (IOException | RuntimeException e) {
+            for (int i = 0; i < opened; i++) {
+                LinuxUdp.close(fds[i]);
+            }
+            throw e;
+        }
+    }
+
+    private UdpEndpoint nioUdp(InetSocketAddress address) throws IOException {
+        List<DatagramChannel> channels = new ArrayList<>();
+        try {
+            DatagramChannel first = udpChannel(address);
+            channels.add(first);
+            InetSocketAddress bound = (InetSocketAddress) first.getLocalAddress();
+            if (first.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
+                for (int i = 1; i < limits.udpWorkers(); i++) {
+                    channels.add(udpChannel(bound));
+                }
+            }
+            return new UdpListener(channels, responder, limits.udpWorkers(), rateLimit, System::nanoTime);
+        } catch (IOException | RuntimeException e) {
+            for (DatagramChannel c : channels) {
+                c.close();
+            }
+            throw e;
         }
     }
 
@@ -386,9 +445,9 @@ public final class DnsServer implements AutoCloseable {
         }
     }
 
-    private static void closeAll(List<DatagramChannel> channels, ServerSocket socket) throws IOException {
-        for (DatagramChannel c : channels) {
-            c.close();
+    private static void closeAll(UdpEndpoint udp, ServerSocket socket) throws IOException {
+        if (udp != null) {
+            udp.close();
         }
         socket.close();
     }

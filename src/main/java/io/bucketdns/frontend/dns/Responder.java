@@ -97,7 +97,8 @@ final class Responder {
         return q.edns ? Math.max(CLASSIC_UDP, Math.min(q.udpSize, maxUdpPayload)) : CLASSIC_UDP;
     }
 
-    private int malformed(boolean udp, int length) {
+    /** Counts a malformed query; returns {@code length}, the response to it (-1: none). */
+    int malformed(boolean udp, int length) {
         authority.observer().malformed(udp ? "udp" : "tcp");
         return length;
     }

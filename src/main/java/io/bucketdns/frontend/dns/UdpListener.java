@@ -14,8 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * UDP on one address: workers that each receive a datagram, answer it and send the answer, with
- * buffers of their own, so the steady state allocates only what the resolver's answer needs.
+ * UDP on one address through the JDK's {@code DatagramChannel}, one datagram per system call: the
+ * portable path ({@link UdpIo#NIO}). Workers each receive a datagram, answer it and send the
+ * answer, with buffers of their own, so the steady state allocates only what the resolver's
+ * answer needs.
  *
  * <p>An answer that waits for an on-demand RGW look-up ({@code miss_wait}) is sent by the thread
  * that has it, so a worker never waits for RGW; it passes the rate limit like any other, or a
@@ -26,15 +28,14 @@ import org.slf4j.LoggerFactory;
  * lock to each other on every packet, which costs more than answering. Closing the sockets wakes
  * the workers and they end.
  *
- * <p>Each answer passes the server's {@link RateLimit} in force, if any, before it is sent.
+ * <p>Each answer passes the server's {@link RateLimit} in force, if any, before it is sent
+ * ({@link UdpAnswers}).
  */
-final class UdpListener implements AutoCloseable {
+final class UdpListener implements UdpEndpoint {
     private static final Logger LOG = LoggerFactory.getLogger(UdpListener.class);
 
     private final List<DatagramChannel> channels;
-    private final Responder responder;
-    private final AtomicReference<RateLimit> rateLimit;
-    private final LongSupplier nanoTime;
+    private final UdpAnswers answers;
     private final List<Thread> workers = new ArrayList<>();
 
     /**
@@ -44,9 +45,7 @@ final class UdpListener implements AutoCloseable {
     UdpListener(List<DatagramChannel> channels, Responder responder, int workers, AtomicReference<RateLimit> rateLimit,
             LongSupplier nanoTime) {
         this.channels = List.copyOf(channels);
-        this.responder = responder;
-        this.rateLimit = rateLimit;
-        this.nanoTime = nanoTime;
+        this.answers = new UdpAnswers(responder, rateLimit, nanoTime);
         String address = address().toString();
         for (int i = 0; i < workers; i++) {
             DatagramChannel channel = this.channels.get(i % this.channels.size());
@@ -54,11 +53,13 @@ final class UdpListener implements AutoCloseable {
         }
     }
 
-    void start() {
+    @Override
+    public void start() {
         workers.forEach(Thread::start);
     }
 
-    InetSocketAddress address() {
+    @Override
+    public InetSocketAddress address() {
         try {
             return (InetSocketAddress) channels.get(0).getLocalAddress();
         } catch (IOException e) {
@@ -73,20 +74,21 @@ final class UdpListener implements AutoCloseable {
         // direct buffers spare the JDK a temporary native buffer per receive and per send
         ByteBuffer received = ByteBuffer.allocateDirect(Wire.MAX_MESSAGE);
         ByteBuffer reply = ByteBuffer.allocateDirect(Wire.MAX_MESSAGE);
+        Responder responder = answers.responder();
         while (channel.isOpen()) {
             try {
                 received.clear();
                 SocketAddress client = channel.receive(received);
                 int length = received.position();
                 received.get(0, in, 0, length);
-                int n = limited(query, out, responder.respond(query, in, length, out, true), client);
+                int n = answers.limited(query, out, responder.respond(query, in, length, out, true), address(client));
                 if (n > 0) {
                     reply.clear();
                     reply.put(out.buf, 0, n).flip();
                     channel.send(reply, client);
                 } else if (n == Responder.LATER) {
                     responder.answerLater(query, true, (late, answer, size) -> {
-                        int m = limited(late, answer, size, client);
+                        int m = answers.limited(late, answer, size, address(client));
                         if (m > 0) {
                             channel.send(ByteBuffer.wrap(answer.buf, 0, m), client);
                         }
@@ -104,27 +106,8 @@ final class UdpListener implements AutoCloseable {
         }
     }
 
-    /**
-     * The response's length once rate limiting had its say: unchanged, truncated, or -1 for none;
-     * {@code n} itself when there is no response yet or no limit.
-     */
-    private int limited(Query query, Wire out, int n, SocketAddress client) {
-        RateLimit limit = rateLimit.get();
-        if (n <= 0 || limit == null) {
-            return n;
-        }
-        return switch (limit.admit(((InetSocketAddress) client).getAddress().getAddress(), query.kind, query.limitName,
-                nanoTime.getAsLong())) {
-            case SEND -> n;
-            case DROP -> {
-                responder.limited(query, false);
-                yield -1;
-            }
-            case SLIP -> {
-                responder.limited(query, true);
-                yield responder.truncated(query, out, n);
-            }
-        };
+    private static byte[] address(SocketAddress client) {
+        return ((InetSocketAddress) client).getAddress().getAddress();
     }
 
     @Override

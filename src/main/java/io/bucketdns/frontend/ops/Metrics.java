@@ -164,6 +164,19 @@ public final class Metrics implements QueryObserver, AdminCallObserver {
                         : s.agreedAt() == null ? Double.POSITIVE_INFINITY : secondsSince(s.agreedAt())))).register(registry);
     }
 
+    /** Adds the DNS server's UDP path, 1 for the one in use; {@code io} gives null while no server runs (then no sample). */
+    public void udpIo(Supplier<String> io) {
+        GaugeWithCallback.builder().name("bucketdns_dns_udp_io")
+                .help("How the standalone DNS server moves UDP datagrams ([dns] udp_io): batched or nio")
+                .labelNames("io")
+                .callback(cb -> {
+                    String s = io.get();
+                    if (s != null) {
+                        cb.call(1, s);
+                    }
+                }).register(registry);
+    }
+
     private static void ifFeeding(Supplier<HaproxyFeed.Status> status, java.util.function.Consumer<HaproxyFeed.Status> action) {
         HaproxyFeed.Status s = status.get();
         if (s != null) {

@@ -42,7 +42,8 @@ class DnsServerFuzzE2ETest {
     @BeforeEach
     void start() throws IOException {
         server = DnsServer.start(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
-                Fixture.authority(List.of("2001:db8::1")), DnsServer.Limits.defaults(), new RateLimit.Settings(0, 0, List.of()));
+                Fixture.authority(List.of("2001:db8::1")), DnsServer.Limits.defaults(), new RateLimit.Settings(0, 0, List.of()),
+                Fixture.udpIo());
         address = server.addresses().get(0);
     }
 

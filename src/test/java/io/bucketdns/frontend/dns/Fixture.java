@@ -29,6 +29,14 @@ final class Fixture {
         return LiveAuthority.of(List.of(zone), catalog());
     }
 
+    /**
+     * The UDP path under test: batched where it runs, unless the build's second pass of the DNS
+     * end-to-end tests asks for nio ({@code -Dbucketdns.test.udp_io=nio}).
+     */
+    static UdpIo udpIo() {
+        return UdpIo.select(System.getProperty("bucketdns.test.udp_io", "batched"));
+    }
+
     static LiveCatalog catalog() {
         Zonegroup eu = new Zonegroup("eu", "o.example.eu");
         Zonegroup us = new Zonegroup("us", "o.example.us");

@@ -11,7 +11,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
@@ -19,7 +20,10 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
-/** UDP on a real loopback socket: answers, bad datagrams, answers that wait, and the rate limit on both. */
+/**
+ * UDP on a real loopback socket, on both paths: answers, bad datagrams, answers that wait, and
+ * the rate limit on both.
+ */
 class UdpListenerTest {
     /**
      * The rate limit's clock: it stands still, so every response of a test falls in the same
@@ -29,13 +33,20 @@ class UdpListenerTest {
 
     private final DeferringAuthority authority = new DeferringAuthority();
     private final AtomicReference<RateLimit> rateLimit = new AtomicReference<>();
-    private UdpListener listener;
+    private UdpEndpoint listener;
     private DatagramSocket client;
     private InetSocketAddress server;
 
-    private void start(int workers) throws IOException {
-        DatagramChannel channel = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
-        listener = new UdpListener(List.of(channel), new Responder(authority, 1232), workers, rateLimit, () -> now);
+    private void start(UdpIo io, int workers) throws IOException {
+        InetSocketAddress loopback = new InetSocketAddress("127.0.0.1", 0);
+        Responder responder = new Responder(authority, 1232);
+        if (io == UdpIo.BATCHED) {
+            int fd = LinuxUdp.open(loopback, 1 << 20);
+            listener = new BatchUdpListener(new int[] {fd}, LinuxUdp.localAddress(fd), responder, workers, 1232, rateLimit, () -> now);
+        } else {
+            DatagramChannel channel = DatagramChannel.open().bind(loopback);
+            listener = new UdpListener(List.of(channel), responder, workers, rateLimit, () -> now);
+        }
         listener.start();
         server = listener.address();
         client = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
@@ -68,9 +79,10 @@ class UdpListenerTest {
         return new Message(Arrays.copyOf(p.getData(), p.getLength()));
     }
 
-    @Test
-    void answersABucketWithItsZonegroupsName() throws IOException {
-        start(2);
+    @ParameterizedTest
+    @EnumSource(UdpIo.class)
+    void answersABucketWithItsZonegroupsName(UdpIo io) throws IOException {
+        start(io, 2);
         send("foo.o.example.com.", 7);
 
         Message answer = receive();
@@ -80,9 +92,10 @@ class UdpListenerTest {
                 .satisfies(r -> assertThat(((CNAMERecord) r).getTarget()).hasToString("foo.o.example.eu."));
     }
 
-    @Test
-    void aDatagramTooShortForAHeaderGetsNothingAndTheWorkerGoesOn() throws IOException {
-        start(1);
+    @ParameterizedTest
+    @EnumSource(UdpIo.class)
+    void aDatagramTooShortForAHeaderGetsNothingAndTheWorkerGoesOn(UdpIo io) throws IOException {
+        start(io, 1);
         send(new byte[] {1, 2, 3});
         send(new byte[0]);
         send("bar.o.example.com.", 9);
@@ -90,9 +103,10 @@ class UdpListenerTest {
         assertThat(receive().getHeader().getID()).as("the first datagram back answers the good query").isEqualTo(9);
     }
 
-    @Test
-    void anAnswerThatWaitsForItsLookUpHoldsNoWorkerBack() throws Exception {
-        start(1);
+    @ParameterizedTest
+    @EnumSource(UdpIo.class)
+    void anAnswerThatWaitsForItsLookUpHoldsNoWorkerBack(UdpIo io) throws Exception {
+        start(io, 1);
         send("new-1.o.example.com.", 1);
         send("foo.o.example.com.", 2);
 
@@ -103,10 +117,11 @@ class UdpListenerTest {
         assertThat(late.getRcode()).isEqualTo(Rcode.NXDOMAIN);
     }
 
-    @Test
-    void answersThatWaitedPassTheRateLimitLikeAnyOther() throws Exception {
+    @ParameterizedTest
+    @EnumSource(UdpIo.class)
+    void answersThatWaitedPassTheRateLimitLikeAnyOther(UdpIo io) throws Exception {
         rateLimit.set(RateLimit.of(new RateLimit.Settings(1, 0, List.of())));
-        start(1);
+        start(io, 1);
         for (int id = 1; id <= 3; id++) {
             send("new-" + id + ".o.example.com.", id);
         }
@@ -120,10 +135,11 @@ class UdpListenerTest {
         assertThat(authority.dropped).hasValue(2);
     }
 
-    @Test
-    void aWaitedAnswerOverTheRateIsSlippedAsAnEmptyTruncatedOne() throws Exception {
+    @ParameterizedTest
+    @EnumSource(UdpIo.class)
+    void aWaitedAnswerOverTheRateIsSlippedAsAnEmptyTruncatedOne(UdpIo io) throws Exception {
         rateLimit.set(RateLimit.of(new RateLimit.Settings(1, 1, List.of())));
-        start(1);
+        start(io, 1);
         send("nope.o.example.com.", 1); // an NXDOMAIN at once: the second's one response
         assertThat(receive().getRcode()).isEqualTo(Rcode.NXDOMAIN);
         send("new-2.o.example.com.", 2);

@@ -1,0 +1,68 @@
+package io.bucketdns.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bucketdns.cli.BucketDnsCommand;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The UDP path as the real process names it: in its start line and in {@code /metrics}
+ * ({@code bucketdns_dns_udp_io}); and a reload that would switch paths refused with the reason,
+ * the server answering on.
+ */
+class UdpIoE2ETest {
+    /** The path under test: the default, or the build's second pass's. */
+    private static final String IO = BucketDnsFiles.UDP_IO.isPresent() ? "nio" : "batched";
+    private static final String OTHER = IO.equals("nio") ? "batched" : "nio";
+
+    @TempDir
+    Path dir;
+    BucketDnsProcess bucketdns;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (bucketdns != null) {
+            bucketdns.close();
+        }
+    }
+
+    @Test
+    void theStartLineAndMetricsNameThePathAndAReloadCannotSwitchIt() throws Exception {
+        int port = Ports.free();
+        int ops = Ports.free();
+        Path conf = BucketDnsFiles.write(dir, List.of(), List.of("listen = 127.0.0.1:" + port, "[ops]", "listen = 127.0.0.1:" + ops));
+        bucketdns = BucketDnsProcess.serve(conf);
+        assertThat(Ports.await(30, () -> Ports.accepts(ops) && Dig.query(port, "foo.o.example.com", "A").status().equals("NOERROR")))
+                .as("started; log:\n%s", bucketdns.log()).isTrue();
+
+        assertThat(bucketdns.log()).contains("dns server: udp (" + IO + ") and tcp on [/127.0.0.1:" + port + "]");
+        assertThat(Scrape.value(ops, "bucketdns_dns_udp_io{io=\"" + IO + "\"}")).isEqualTo(1.0);
+        assertThat(Scrape.value(ops, "bucketdns_dns_udp_io{io=\"" + OTHER + "\"}")).as("absent").isZero();
+
+        List<String> lines = Files.readAllLines(conf);
+        List<String> switched = new java.util.ArrayList<>(lines.stream().filter(l -> !l.startsWith("udp_io")).toList());
+        switched.add(switched.indexOf("[dns]") + 1, "udp_io = " + OTHER);
+        Files.write(conf, switched);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = BucketDnsCommand.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+
+        int rc = cli.execute("reload", "--config", conf.toString());
+
+        assertThat(rc).as("%s%s", out, err).isNotZero();
+        assertThat(out + "" + err).contains("[dns] udp_io = " + OTHER + " differs from the running " + IO)
+                .contains("restart bucketdns to change it");
+        assertThat(Dig.query(port, "foo.o.example.com", "A").status()).as("answering on").isEqualTo("NOERROR");
+        assertThat(Scrape.value(ops, "bucketdns_dns_udp_io{io=\"" + IO + "\"}")).isEqualTo(1.0);
+    }
+}
