@@ -17,6 +17,7 @@ import io.bucketdns.answer.QueryObserver;
 import io.bucketdns.answer.Resolver;
 import io.bucketdns.source.file.FileCatalogSource;
 import io.bucketdns.feed.haproxy.HaproxySetup;
+import io.bucketdns.feed.notify.NotifySetup;
 import io.bucketdns.frontend.proxy.LookupSetup;
 import io.bucketdns.frontend.ops.Logging;
 import io.bucketdns.frontend.ops.Metrics;
@@ -60,8 +61,8 @@ public final class Service implements AutoCloseable, Context {
     private static final Logger LOG = LoggerFactory.getLogger(Service.class);
 
     /** Every kind of component, in start order (stopped in reverse). A new frontend or feed is one line here. */
-    static final List<Setup<?, ?>> SETUPS = List.of(new OpsSetup(), new HttpSetup(), new UnixSetup(), new DnsSetup(), new HaproxySetup(),
-            new LookupSetup());
+    static final List<Setup<?, ?>> SETUPS = List.of(new OpsSetup(), new HttpSetup(), new UnixSetup(), new DnsSetup(), new NotifySetup(),
+            new HaproxySetup(), new LookupSetup());
 
     /** Every kind of catalog source; {@code [catalog] source} picks one. */
     static final List<SourceSetup> SOURCES = List.of(

@@ -34,6 +34,15 @@ public interface QueryObserver {
     default void limited(String kind, boolean slipped) {
     }
 
+    /**
+     * A zone transfer request over TCP.
+     *
+     * @param zone the zone asked for, as asked when it is none of ours
+     * @param result sent, current (an IXFR from a secondary up to date), refused or notauth
+     */
+    default void transfer(String zone, String result) {
+    }
+
     /** Both this and {@code other}, in that order. */
     default QueryObserver and(QueryObserver other) {
         if (other == NONE) {
@@ -54,6 +63,12 @@ public interface QueryObserver {
             public void malformed(String frontend) {
                 first.malformed(frontend);
                 other.malformed(frontend);
+            }
+
+            @Override
+            public void transfer(String zone, String result) {
+                first.transfer(zone, result);
+                other.transfer(zone, result);
             }
 
             @Override

@@ -28,6 +28,7 @@ import java.util.Set;
  * @param ops the operators' settings: metrics and health listener, logs
  * @param warnings things that work but look like mistakes, for the log and {@code check}
  * @param haproxy the HAProxy map bucketdns keeps current; null when off
+ * @param xfr zone transfers and NOTIFY ({@code [xfr]})
  * @param settings every value in force, defaults included, as the {@link Schema} declares them:
  *     what {@code bucketdns config} prints and what a reload compares
  */
@@ -45,6 +46,7 @@ public record BucketDnsConfig(
         Ops ops,
         List<String> warnings,
         Haproxy haproxy,
+        Xfr xfr,
         List<Setting> settings) {
 
     public BucketDnsConfig {
@@ -108,6 +110,19 @@ public record BucketDnsConfig(
             }
         }
         return out;
+    }
+
+    /**
+     * Zone transfers and NOTIFY.
+     *
+     * @param allow networks that may transfer the zones; empty: transfers off
+     * @param secondaries where NOTIFY goes ({@code notify})
+     */
+    public record Xfr(List<RateLimit.Network> allow, List<InetSocketAddress> secondaries) {
+        public Xfr {
+            allow = List.copyOf(allow);
+            secondaries = List.copyOf(secondaries);
+        }
     }
 
     /**

@@ -133,7 +133,32 @@ public final class ConfigLoader {
             BucketDnsConfig.Ops ops = ops();
             BucketDnsConfig.Haproxy haproxy = haproxy(catalog, hostnames);
             return new BucketDnsConfig(file, backend, unixSocket, zones, rgw, debug, catalog, hostnames, dnsListen, rateLimit,
-                    ops, warnings, haproxy, v.settings());
+                    ops, warnings, haproxy, xfr(), v.settings());
+        }
+
+        /** {@code [xfr]}: who may transfer, whom to notify (port 53 unless given). */
+        private BucketDnsConfig.Xfr xfr() {
+            List<RateLimit.Network> allow = new ArrayList<>();
+            for (String n : v.list("xfr", "allow")) {
+                try {
+                    allow.add(RateLimit.Network.parse(n));
+                } catch (IllegalArgumentException e) {
+                    throw v.error("xfr", "allow", e.getMessage(), "list networks as address/bits, e.g. 192.0.2.0/24, 2001:db8::/32");
+                }
+            }
+            List<InetSocketAddress> notify = new ArrayList<>();
+            for (String a : v.list("xfr", "notify")) {
+                String withPort;
+                if (a.startsWith("[")) {
+                    withPort = a.contains("]:") ? a : a + ":53";
+                } else if (a.indexOf(':') != a.lastIndexOf(':')) {
+                    withPort = "[" + a + "]:53"; // a bare IPv6 address
+                } else {
+                    withPort = a.contains(":") ? a : a + ":53";
+                }
+                notify.add(v.socketAddress("xfr", "notify", withPort));
+            }
+            return new BucketDnsConfig.Xfr(allow, notify);
         }
 
         /** {@code [dns] rrl_*}; a rate of 0 switches it off. */

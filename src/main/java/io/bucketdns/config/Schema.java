@@ -62,6 +62,8 @@ public final class Schema {
             new Section("dns", "The standalone authoritative DNS server (UDP and TCP) and the zones' apex records."),
             new Section("zone.NAME", "Per-zone overrides, for deployments serving several zones: a key marked 'per zone' set here"
                     + " applies to that zone (one of dns_zone) alone."),
+            new Section("xfr", "Zone transfers to secondaries (AXFR; IXFR answered as AXFR) and NOTIFY, so that name servers"
+                    + " operators already run (NSD, Knot, PowerDNS, BIND) serve the global zones as secondaries of bucketdns."),
             new Section("haproxy", "Optional: the maps and the look-up of the HAProxy that routes path-style requests; present means on."),
             new Section("ops", "The operators' endpoints and logs."));
 
@@ -151,6 +153,12 @@ public final class Schema {
                     "over the limit, one answer in N goes out empty with TC set; 0: drop them all"),
             Key.of("dns", "rrl_exempt", new Type.Text("network, address/bits"), "", KEEP,
                     "networks never rate limited, e.g. 10.0.0.0/8, 2001:db8::/32").listed(),
+
+            Key.of("xfr", "allow", new Type.Text("network, address/bits"), "", KEEP,
+                    "who may transfer the zones over TCP, e.g. 192.0.2.0/24, 2001:db8::/32; empty: transfers off").listed(),
+            Key.of("xfr", "notify", new Type.Text("address, or address:port"), "", REBIND,
+                    "secondaries told of every zone change with a NOTIFY (at most one a second, retried with backoff); port 53"
+                            + " unless given").listed(),
 
             Key.of("haproxy", "map", PATH, "", REBIND,
                     "the map file haproxy.cfg names in map(...): one 'bucket zonegroup' a line, replaced whole; required"),

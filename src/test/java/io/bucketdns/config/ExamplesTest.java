@@ -17,7 +17,7 @@ class ExamplesTest {
     Path runtime;
 
     @ParameterizedTest
-    @ValueSource(strings = {"standalone", "powerdns-http", "powerdns-unix", "powerdns-pipe"})
+    @ValueSource(strings = {"standalone", "powerdns-http", "powerdns-unix", "powerdns-pipe", "secondaries"})
     void loads(String example) throws IOException {
         Path dir = Path.of("examples", example).toAbsolutePath();
         // the unix example's socket lives in /run/bucketdns, which exists only where it is deployed
@@ -27,7 +27,10 @@ class ExamplesTest {
         BucketDnsConfig config = ConfigLoader.parse(dir.resolve("rgw-pdns.conf"), lines);
 
         assertThat(config.catalog().file()).exists();
-        assertThat(config.dnsListen().isEmpty()).isEqualTo(!example.equals("standalone"));
+        boolean dns = example.equals("standalone") || example.equals("secondaries");
+        assertThat(config.dnsListen().isEmpty()).isEqualTo(!dns);
+        assertThat(config.xfr().allow().isEmpty()).isEqualTo(!example.equals("secondaries"));
+        assertThat(config.xfr().secondaries()).hasSize(example.equals("secondaries") ? 2 : 0);
         assertThat(config.remoteBackend() != null).isEqualTo(example.equals("powerdns-http"));
         assertThat(config.unixSocket() != null).isEqualTo(example.equals("powerdns-unix"));
         if (example.startsWith("powerdns-")) {

@@ -74,6 +74,7 @@ public final class DnsServer implements AutoCloseable {
     static final int RESCAN_SECONDS = 5;
 
     private final Responder responder;
+    private final ZoneTransfer transfers;
     private final Limits limits;
     private final UdpIo udpIo;
     private final Connections<Socket> connections;
@@ -141,6 +142,7 @@ public final class DnsServer implements AutoCloseable {
 
     private DnsServer(Authority authority, Limits limits, UdpIo udpIo) {
         this.responder = new Responder(authority, limits.maxUdpPayload());
+        this.transfers = new ZoneTransfer(authority);
         this.limits = limits;
         this.udpIo = udpIo;
         this.connections = new Connections<>(limits.maxTcpConnections());
@@ -175,6 +177,11 @@ public final class DnsServer implements AutoCloseable {
         if (now == null ? settings.responsesPerSecond() != 0 : !now.settings().equals(settings)) {
             rateLimit.set(RateLimit.of(settings));
         }
+    }
+
+    /** Who may transfer the zones over TCP from now on ({@code [xfr] allow}); empty: nobody. */
+    public void transfersAllowed(List<RateLimit.Network> allow) {
+        transfers.allow(allow);
     }
 
     /** Applies a new TCP idle timeout to the connections accepted from now on. */
@@ -385,7 +392,7 @@ public final class DnsServer implements AutoCloseable {
                 closeAll(udp, socket);
                 throw e;
             }
-            return new Endpoint(udp, new TcpListener(socket, responder, connections, limits, tcpIdleMillis));
+            return new Endpoint(udp, new TcpListener(socket, responder, transfers, connections, limits, tcpIdleMillis));
         }
     }
 

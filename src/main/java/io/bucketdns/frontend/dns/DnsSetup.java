@@ -26,14 +26,17 @@ public final class DnsSetup extends NamedSetup<DnsServer, DnsSetup.Listen> {
     @Override
     public DnsServer start(BucketDnsConfig config, Context context) throws IOException {
         DnsServer.Limits limits = DnsServer.Limits.defaults().withTcpIdleTimeout(config.duration(Schema.DNS_TCP_IDLE_TIMEOUT));
-        return DnsServer.start(config.dnsListen(), context.authority(), limits, config.dnsRateLimit(),
+        DnsServer server = DnsServer.start(config.dnsListen(), context.authority(), limits, config.dnsRateLimit(),
                 UdpIo.select(config.choice(Schema.DNS_UDP_IO)));
+        server.transfersAllowed(config.xfr().allow());
+        return server;
     }
 
     @Override
     public void update(DnsServer running, BucketDnsConfig config) {
         running.rateLimit(config.dnsRateLimit());
         running.tcpIdleTimeout(config.duration(Schema.DNS_TCP_IDLE_TIMEOUT));
+        running.transfersAllowed(config.xfr().allow());
     }
 
     @Override

@@ -109,7 +109,7 @@ final class Responder {
         out.bytes(m, Query.HEADER, q.questionEnd - Query.HEADER);
         int afterQuestion = out.pos;
         if ((q.qclass != CLASS_IN && q.qclass != DClass.ANY) || q.qtype == Type.AXFR || q.qtype == Type.IXFR) {
-            // no other class is served, and the zone is not transferable: it is computed per name
+            // no other class is served; transfers go over TCP to ZoneTransfer, never over UDP
             return withOpt(q, out, REFUSED, 0, 1, 0, 0, 0, 0);
         }
         Answer a = authority.resolve(q.name, q.qtype, q);

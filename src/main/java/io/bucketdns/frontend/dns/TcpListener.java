@@ -32,16 +32,18 @@ final class TcpListener implements AutoCloseable {
 
     private final ServerSocket server;
     private final Responder responder;
+    private final ZoneTransfer transfers;
     private final Connections<Socket> connections;
     /** The idle timeout, shared with the server so that a reload reaches connections accepted after it. */
     private final AtomicInteger idleMillis;
     private final long messageNanos;
     private Thread acceptor;
 
-    TcpListener(ServerSocket server, Responder responder, Connections<Socket> connections, DnsServer.Limits limits,
-            AtomicInteger idleMillis) {
+    TcpListener(ServerSocket server, Responder responder, ZoneTransfer transfers, Connections<Socket> connections,
+            DnsServer.Limits limits, AtomicInteger idleMillis) {
         this.server = server;
         this.responder = responder;
+        this.transfers = transfers;
         this.connections = connections;
         this.idleMillis = idleMillis;
         this.messageNanos = limits.tcpMessageTimeout().toNanos();
@@ -104,6 +106,10 @@ final class TcpListener implements AutoCloseable {
                     got += n;
                 }
                 c.touch();
+                if (ZoneTransfer.isTransfer(message, length)) {
+                    transfers.serve(message, length, socket.getInetAddress(), m -> send(m, out, writing));
+                    continue;
+                }
                 int n = responder.respond(query, message, length, wire, false);
                 if (n == Responder.LATER) {
                     responder.answerLater(query, false, (late, answer, size) -> send(answer, size, out, writing));
@@ -129,6 +135,16 @@ final class TcpListener implements AutoCloseable {
         writing.lock();
         try {
             out.write(wire.buf, 0, n + 2);
+        } finally {
+            writing.unlock();
+        }
+    }
+
+    private static void send(byte[] message, OutputStream out, Lock writing) throws IOException {
+        writing.lock();
+        try {
+            out.write(new byte[] {(byte) (message.length >> 8), (byte) message.length});
+            out.write(message);
         } finally {
             writing.unlock();
         }

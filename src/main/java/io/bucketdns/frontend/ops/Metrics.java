@@ -43,6 +43,7 @@ public final class Metrics implements QueryObserver, AdminCallObserver {
     private final Histogram duration;
     private final Histogram rgwCalls;
     private final Counter limited;
+    private final Counter transfers;
     /** The rate-limit counters by kind and action: under a flood they count every packet, so no label look-up each time. */
     private final ConcurrentHashMap<String, CounterDataPoint> dropped = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, CounterDataPoint> slipped = new ConcurrentHashMap<>();
@@ -74,6 +75,9 @@ public final class Metrics implements QueryObserver, AdminCallObserver {
                 .help("UDP responses held back by response rate limiting, by what they were counted as and whether they were "
                         + "dropped or slipped (sent empty with TC set)")
                 .labelNames("kind", "action").register(registry);
+        transfers = Counter.builder().name("bucketdns_xfr_requests_total")
+                .help("Zone transfer requests over TCP (AXFR, IXFR), by zone and result: sent, current, refused, notauth")
+                .labelNames("zone", "result").register(registry);
         GaugeWithCallback.builder().name("bucketdns_catalog_buckets").help("Buckets in the catalog in force")
                 .callback(cb -> cb.call(catalog.get().current().size())).register(registry);
         GaugeWithCallback.builder().name("bucketdns_catalog_age_seconds").help("Seconds since the catalog last changed")
@@ -126,6 +130,11 @@ public final class Metrics implements QueryObserver, AdminCallObserver {
     @Override
     public void called(String endpoint, String result, long nanos) {
         rgwCalls.labelValues(endpoint, result).observe(nanos / 1e9);
+    }
+
+    @Override
+    public void transfer(String zone, String result) {
+        transfers.labelValues(zone, result).inc();
     }
 
     @Override

@@ -10,8 +10,8 @@ import io.bucketdns.answer.NameSyntax;
 import io.bucketdns.answer.Rcode;
 import io.bucketdns.answer.RecordType;
 import io.bucketdns.answer.ResourceRecord;
-import io.bucketdns.answer.Resolver;
 import io.bucketdns.answer.Zone;
+import io.bucketdns.answer.ZoneContents;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -191,18 +191,14 @@ public final class RemoteBackend {
         });
     }
 
-    /** The zone's records: the apex, then one CNAME per known bucket (a snapshot; unknown names are not listed). */
+    /** The zone's records as {@link ZoneContents} gives them: what PowerDNS serves and transfers when it is the primary. */
     private static void list(JsonGenerator g, Zone zone, Catalog c) throws IOException {
         g.writeArrayFieldStart("result");
-        for (ResourceRecord r : Resolver.apexRecords(zone, c, zone.absoluteName())) {
-            record(g, r);
-        }
         IOException[] failed = new IOException[1];
-        c.forEachBucket((bucket, zg) -> {
+        ZoneContents.forEach(zone, c, r -> {
             if (failed[0] == null) {
                 try {
-                    record(g, new ResourceRecord(bucket + "." + zone.absoluteName(), RecordType.CNAME, zone.defaultTtl(),
-                            bucket + "." + zg.hostname() + "."));
+                    record(g, r);
                 } catch (IOException e) {
                     failed[0] = e;
                 }

@@ -1,0 +1,230 @@
+package io.bucketdns.frontend.dns;
+
+import io.bucketdns.answer.Authority;
+import io.bucketdns.answer.RecordType;
+import io.bucketdns.answer.ResourceRecord;
+import io.bucketdns.answer.Zone;
+import io.bucketdns.answer.ZoneContents;
+import io.bucketdns.catalog.Catalog;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Opcode;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/**
+ * Zone transfers over TCP (AXFR, RFC 5936): a served zone as {@link ZoneContents} gives it, from
+ * one catalog snapshot, between two copies of its SOA, in as many messages as it takes. Messages
+ * are written as they fill, so memory stays flat whatever the zone's size. An IXFR (RFC 1995) is
+ * answered with the SOA alone when the secondary has the current serial, else as an AXFR, which
+ * RFC 1995 allows: there is no history of changes to send increments from yet.
+ *
+ * <p>Only clients in {@code [xfr] allow} get a transfer; any other is refused (REFUSED), a zone
+ * bucketdns does not serve is NOTAUTH. Every request is counted by outcome and the refusals
+ * logged.
+ *
+ * <p>dnsjava writes the messages (with name compression): a transfer is rare beside queries, so
+ * it is no part of the hot path that {@link Responder} writes by hand.
+ */
+final class ZoneTransfer {
+    private static final Logger LOG = LoggerFactory.getLogger(ZoneTransfer.class);
+    /** Records per message, and a bound on their uncompressed size, well under TCP's 65535. */
+    private static final int RECORDS_PER_MESSAGE = 500;
+    private static final int BYTES_PER_MESSAGE = 16_000;
+
+    private final Authority authority;
+    private final AtomicReference<List<RateLimit.Network>> allow = new AtomicReference<>(List.of());
+
+    ZoneTransfer(Authority authority) {
+        this.authority = authority;
+    }
+
+    /** Who may transfer from now on; empty: nobody. */
+    void allow(List<RateLimit.Network> networks) {
+        allow.set(List.copyOf(networks));
+    }
+
+    /** Where the messages of an answer go, each whole, in order. */
+    interface Sink {
+        void send(byte[] message) throws IOException;
+    }
+
+    /**
+     * Whether {@code m[0..length)} asks for a transfer: a standard query with one question of type
+     * AXFR or IXFR. Read from the raw bytes, so other TCP queries pay next to nothing for it.
+     */
+    static boolean isTransfer(byte[] m, int length) {
+        if (length < Query.HEADER + 5 || (m[2] & 0xf8) != 0 || m[4] != 0 || m[5] != 1) {
+            return false; // a response, another opcode, or not one question
+        }
+        int at = Query.HEADER;
+        while (at < length && m[at] != 0) {
+            if ((m[at] & 0xc0) != 0) {
+                return false;
+            }
+            at += (m[at] & 0xff) + 1;
+        }
+        if (at + 3 > length) {
+            return false;
+        }
+        int type = ((m[at + 1] & 0xff) << 8) | (m[at + 2] & 0xff);
+        return type == Type.AXFR || type == Type.IXFR;
+    }
+
+    /** Answers the transfer question {@code m[0..length)} from {@code client}: the zone, or one error. */
+    void serve(byte[] m, int length, InetAddress client, Sink sink) throws IOException {
+        Message query;
+        try {
+            query = new Message(Arrays.copyOf(m, length));
+        } catch (IOException e) {
+            sink.send(error(m, Rcode.FORMERR));
+            return;
+        }
+        Record question = query.getQuestion();
+        String type = Type.string(question.getType());
+        String asked = question.getName().toString().toLowerCase(java.util.Locale.ROOT);
+        Zone zone = authority.zones().stream().filter(z -> z.absoluteName().equals(asked)).findFirst().orElse(null);
+        if (zone == null) {
+            authority.observer().transfer(asked, "notauth");
+            sink.send(reply(query, Rcode.NOTAUTH).toWire());
+            return;
+        }
+        if (!allowed(client)) {
+            LOG.info("dns: {} of {} refused to {}: not in [xfr] allow", type, zone.name(), client.getHostAddress());
+            authority.observer().transfer(zone.name(), "refused");
+            sink.send(reply(query, Rcode.REFUSED).toWire());
+            return;
+        }
+        Catalog catalog = authority.catalog();
+        SOARecord soa = (SOARecord) record(ZoneContents.soa(zone, catalog));
+        if (question.getType() == Type.IXFR && clientSerial(query) == soa.getSerial()) {
+            Message current = reply(query, Rcode.NOERROR);
+            current.addRecord(soa, Section.ANSWER);
+            authority.observer().transfer(zone.name(), "current");
+            sink.send(current.toWire());
+            return;
+        }
+        long start = System.nanoTime();
+        long[] records = {0};
+        Stream stream = new Stream(query, sink);
+        try {
+            ZoneContents.forEach(zone, catalog, r -> {
+                stream.add(record(r));
+                records[0]++;
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        stream.add(soa);
+        stream.flush();
+        authority.observer().transfer(zone.name(), "sent");
+        LOG.info("dns: {} of {} (serial {}) to {}: {} records in {} messages, {} ms", type, zone.name(), soa.getSerial(),
+                client.getHostAddress(), records[0] + 1, stream.messages, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private boolean allowed(InetAddress client) {
+        byte[] a = client.getAddress();
+        return allow.get().stream().anyMatch(n -> n.contains(a));
+    }
+
+    /** The serial of the SOA an IXFR carries in its authority section; -1 when there is none. */
+    private static long clientSerial(Message query) {
+        for (Record r : query.getSection(Section.AUTHORITY)) {
+            if (r instanceof SOARecord s) {
+                return s.getSerial();
+            }
+        }
+        return -1;
+    }
+
+    /** A reply to {@code query}: its id and question, QR and AA, this rcode, nothing else yet. */
+    private static Message reply(Message query, int rcode) {
+        Message r = new Message(query.getHeader().getID());
+        r.getHeader().setFlag(Flags.QR);
+        r.getHeader().setFlag(Flags.AA);
+        r.getHeader().setOpcode(Opcode.QUERY);
+        r.getHeader().setRcode(rcode);
+        r.addRecord(query.getQuestion(), Section.QUESTION);
+        return r;
+    }
+
+    /** A bare error reply to a message dnsjava cannot read: its id, QR and the rcode. */
+    private static byte[] error(byte[] m, int rcode) {
+        byte[] r = new byte[Query.HEADER];
+        r[0] = m[0];
+        r[1] = m[1];
+        r[2] = (byte) 0x80;
+        r[3] = (byte) rcode;
+        return r;
+    }
+
+    private static Record record(ResourceRecord r) {
+        try {
+            Name owner = Name.fromString(r.name());
+            if (r.type() == RecordType.CNAME) {
+                return new CNAMERecord(owner, DClass.IN, r.ttl(), Name.fromString(r.data()));
+            }
+            return Record.fromString(owner, r.type(), DClass.IN, r.ttl(), r.data(), Name.root);
+        } catch (IOException e) {
+            throw new IllegalStateException("a served record does not parse: " + r, e);
+        }
+    }
+
+    /** The messages of one transfer, each sent when full. */
+    private static final class Stream {
+        private final Message query;
+        private final Sink sink;
+        private Message current;
+        private int count;
+        private int bytes;
+        int messages;
+
+        Stream(Message query, Sink sink) {
+            this.query = query;
+            this.sink = sink;
+        }
+
+        void add(Record r) {
+            if (current == null) {
+                current = reply(query, Rcode.NOERROR);
+                if (messages > 0) {
+                    current.removeAllRecords(Section.QUESTION); // RFC 5936 2.2: the question goes in the first message only
+                }
+            }
+            current.addRecord(r, Section.ANSWER);
+            count++;
+            bytes += r.getName().length() + 12 + (r instanceof CNAMERecord c ? c.getTarget().length() : r.rdataToString().length());
+            if (count >= RECORDS_PER_MESSAGE || bytes >= BYTES_PER_MESSAGE) {
+                try {
+                    flush();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+
+        void flush() throws IOException {
+            if (current != null) {
+                sink.send(current.toWire());
+                messages++;
+                current = null;
+                count = 0;
+                bytes = 0;
+            }
+        }
+    }
+}
