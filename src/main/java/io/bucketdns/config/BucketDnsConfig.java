@@ -116,11 +116,13 @@ public record BucketDnsConfig(
      * Zone transfers and NOTIFY.
      *
      * @param allow networks that may transfer the zones; empty: transfers off
+     * @param keys TSIG keys; with any, a transfer must be signed with one
      * @param secondaries where NOTIFY goes ({@code notify})
      */
-    public record Xfr(List<RateLimit.Network> allow, List<InetSocketAddress> secondaries) {
+    public record Xfr(List<RateLimit.Network> allow, List<io.bucketdns.frontend.dns.TsigKey> keys, List<InetSocketAddress> secondaries) {
         public Xfr {
             allow = List.copyOf(allow);
+            keys = List.copyOf(keys);
             secondaries = List.copyOf(secondaries);
         }
     }

@@ -2,6 +2,7 @@ package io.bucketdns.config;
 
 import io.bucketdns.answer.Zone;
 import io.bucketdns.frontend.dns.RateLimit;
+import io.bucketdns.frontend.dns.TsigKey;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.MalformedInputException;
@@ -158,7 +159,16 @@ public final class ConfigLoader {
                 }
                 notify.add(v.socketAddress("xfr", "notify", withPort));
             }
-            return new BucketDnsConfig.Xfr(allow, notify);
+            List<TsigKey> keys = new ArrayList<>();
+            for (String k : v.list("xfr", "tsig")) {
+                try {
+                    keys.add(TsigKey.parse(k));
+                } catch (IllegalArgumentException e) {
+                    throw v.error("xfr", "tsig", e.getMessage(), "write name:algorithm:base64-secret, e.g. xfr-key:hmac-sha256:"
+                            + "followed by the output of openssl rand -base64 32");
+                }
+            }
+            return new BucketDnsConfig.Xfr(allow, keys, notify);
         }
 
         /** {@code [dns] rrl_*}; a rate of 0 switches it off. */

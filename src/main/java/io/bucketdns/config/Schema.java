@@ -159,6 +159,9 @@ public final class Schema {
             Key.of("xfr", "notify", new Type.Text("address, or address:port"), "", REBIND,
                     "secondaries told of every zone change with a NOTIFY (at most one a second, retried with backoff); port 53"
                             + " unless given").listed(),
+            Key.of("xfr", "tsig", new Type.Text("name:algorithm:base64 secret"), "", KEEP,
+                    "TSIG keys (RFC 8945; hmac-sha256, -sha224, -sha384, -sha512), e.g. xfr-key:hmac-sha256:SECRET; with any set, a"
+                            + " transfer must be signed with one; never logged").listed().hidden(),
 
             Key.of("haproxy", "map", PATH, "", REBIND,
                     "the map file haproxy.cfg names in map(...): one 'bucket zonegroup' a line, replaced whole; required"),

@@ -142,7 +142,7 @@ public final class DnsServer implements AutoCloseable {
 
     private DnsServer(Authority authority, Limits limits, UdpIo udpIo) {
         this.responder = new Responder(authority, limits.maxUdpPayload());
-        this.transfers = new ZoneTransfer(authority);
+        this.transfers = new ZoneTransfer(authority, java.time.Clock.systemUTC());
         this.limits = limits;
         this.udpIo = udpIo;
         this.connections = new Connections<>(limits.maxTcpConnections());
@@ -179,9 +179,12 @@ public final class DnsServer implements AutoCloseable {
         }
     }
 
-    /** Who may transfer the zones over TCP from now on ({@code [xfr] allow}); empty: nobody. */
-    public void transfersAllowed(List<RateLimit.Network> allow) {
-        transfers.allow(allow);
+    /**
+     * Who may transfer the zones over TCP from now on ({@code [xfr] allow}; empty: nobody), and
+     * the TSIG keys that must sign a transfer ({@code [xfr] tsig}; empty: unsigned is fine).
+     */
+    public void transfersAllowed(List<RateLimit.Network> allow, List<TsigKey> keys) {
+        transfers.allow(allow, keys);
     }
 
     /** Applies a new TCP idle timeout to the connections accepted from now on. */

@@ -28,7 +28,7 @@ public final class DnsSetup extends NamedSetup<DnsServer, DnsSetup.Listen> {
         DnsServer.Limits limits = DnsServer.Limits.defaults().withTcpIdleTimeout(config.duration(Schema.DNS_TCP_IDLE_TIMEOUT));
         DnsServer server = DnsServer.start(config.dnsListen(), context.authority(), limits, config.dnsRateLimit(),
                 UdpIo.select(config.choice(Schema.DNS_UDP_IO)));
-        server.transfersAllowed(config.xfr().allow());
+        server.transfersAllowed(config.xfr().allow(), config.xfr().keys());
         return server;
     }
 
@@ -36,7 +36,7 @@ public final class DnsSetup extends NamedSetup<DnsServer, DnsSetup.Listen> {
     public void update(DnsServer running, BucketDnsConfig config) {
         running.rateLimit(config.dnsRateLimit());
         running.tcpIdleTimeout(config.duration(Schema.DNS_TCP_IDLE_TIMEOUT));
-        running.transfersAllowed(config.xfr().allow());
+        running.transfersAllowed(config.xfr().allow(), config.xfr().keys());
     }
 
     @Override

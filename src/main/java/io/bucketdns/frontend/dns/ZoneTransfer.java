@@ -10,8 +10,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.util.Arrays;
+import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.CNAMERecord;
@@ -24,6 +28,9 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.TSIG;
+import org.xbill.DNS.TSIGRecord;
+import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /**
@@ -34,8 +41,11 @@ import org.xbill.DNS.Type;
  * RFC 1995 allows: there is no history of changes to send increments from yet.
  *
  * <p>Only clients in {@code [xfr] allow} get a transfer; any other is refused (REFUSED), a zone
- * bucketdns does not serve is NOTAUTH. Every request is counted by outcome and the refusals
- * logged.
+ * bucketdns does not serve is NOTAUTH. With TSIG keys set ({@code [xfr] tsig}, RFC 8945) a
+ * transfer must also be signed with one of them, and every message of the answer is signed in
+ * turn: an unsigned request is REFUSED, an unknown key NOTAUTH with BADKEY, a wrong signature
+ * BADSIG, a time outside the fudge (300 s) BADTIME. Every request is counted by outcome and
+ * each refusal logged.
  *
  * <p>dnsjava writes the messages (with name compression): a transfer is rare beside queries, so
  * it is no part of the hot path that {@link Responder} writes by hand.
@@ -47,15 +57,31 @@ final class ZoneTransfer {
     private static final int BYTES_PER_MESSAGE = 16_000;
 
     private final Authority authority;
-    private final AtomicReference<List<RateLimit.Network>> allow = new AtomicReference<>(List.of());
+    private final Clock clock;
+    private final AtomicReference<Policy> policy = new AtomicReference<>(new Policy(List.of(), Map.of()));
 
-    ZoneTransfer(Authority authority) {
+    /** Who may transfer, and the keys that must sign when there are any. */
+    private record Policy(List<RateLimit.Network> allow, Map<Name, TSIG> keys) {}
+
+    /** @param clock what TSIG's time check reads */
+    ZoneTransfer(Authority authority, Clock clock) {
         this.authority = authority;
+        this.clock = clock;
     }
 
-    /** Who may transfer from now on; empty: nobody. */
-    void allow(List<RateLimit.Network> networks) {
-        allow.set(List.copyOf(networks));
+    /** Who may transfer from now on (empty: nobody), and with which keys (empty: unsigned). */
+    void allow(List<RateLimit.Network> networks, List<TsigKey> keys) {
+        Map<Name, TSIG> byName = new HashMap<>();
+        for (TsigKey k : keys) {
+            try {
+                Name name = Name.fromString(k.name() + ".");
+                String mac = "Hmac" + k.algorithm().substring("hmac-".length()).toUpperCase(java.util.Locale.ROOT);
+                byName.put(name, new TSIG(TSIG.algorithmToName(k.algorithm()), name, new SecretKeySpec(k.secretBytes(), mac), clock));
+            } catch (TextParseException e) {
+                throw new IllegalArgumentException("TSIG key name '" + k.name() + "': " + e.getMessage(), e);
+            }
+        }
+        policy.set(new Policy(List.copyOf(networks), Map.copyOf(byName)));
     }
 
     /** Where the messages of an answer go, each whole, in order. */
@@ -103,24 +129,47 @@ final class ZoneTransfer {
             sink.send(reply(query, Rcode.NOTAUTH).toWire());
             return;
         }
-        if (!allowed(client)) {
+        Policy p = policy.get();
+        if (!allowed(p, client)) {
             LOG.info("dns: {} of {} refused to {}: not in [xfr] allow", type, zone.name(), client.getHostAddress());
             authority.observer().transfer(zone.name(), "refused");
             sink.send(reply(query, Rcode.REFUSED).toWire());
             return;
         }
+        TSIGRecord signature = query.getTSIG();
+        TSIG key = null;
+        if (signature != null || !p.keys().isEmpty()) {
+            if (signature == null) {
+                LOG.info("dns: {} of {} refused to {}: unsigned, and [xfr] tsig asks for a key", type, zone.name(), client.getHostAddress());
+                authority.observer().transfer(zone.name(), "unsigned");
+                sink.send(reply(query, Rcode.REFUSED).toWire());
+                return;
+            }
+            key = p.keys().get(signature.getName());
+            int verdict = key == null ? Rcode.BADKEY : key.verify(query, Arrays.copyOf(m, length), null);
+            if (verdict != Rcode.NOERROR) {
+                String why = Rcode.TSIGstring(verdict);
+                LOG.warn("dns: {} of {} refused to {}: TSIG {} (key {})", type, zone.name(), client.getHostAddress(), why,
+                        signature.getName());
+                authority.observer().transfer(zone.name(), why.toLowerCase(java.util.Locale.ROOT));
+                Message refused = reply(query, Rcode.NOTAUTH);
+                TSIG answering = key != null ? key : new TSIG(signature.getAlgorithm(), signature.getName(), new byte[32]);
+                answering.apply(refused, verdict, signature);
+                sink.send(refused.toWire());
+                return;
+            }
+        }
         Catalog catalog = authority.catalog();
         SOARecord soa = (SOARecord) record(ZoneContents.soa(zone, catalog));
+        Stream stream = new Stream(query, sink, key, signature);
         if (question.getType() == Type.IXFR && clientSerial(query) == soa.getSerial()) {
-            Message current = reply(query, Rcode.NOERROR);
-            current.addRecord(soa, Section.ANSWER);
+            stream.add(soa);
+            stream.flush();
             authority.observer().transfer(zone.name(), "current");
-            sink.send(current.toWire());
             return;
         }
         long start = System.nanoTime();
         long[] records = {0};
-        Stream stream = new Stream(query, sink);
         try {
             ZoneContents.forEach(zone, catalog, r -> {
                 stream.add(record(r));
@@ -136,9 +185,9 @@ final class ZoneTransfer {
                 client.getHostAddress(), records[0] + 1, stream.messages, (System.nanoTime() - start) / 1_000_000);
     }
 
-    private boolean allowed(InetAddress client) {
+    private static boolean allowed(Policy p, InetAddress client) {
         byte[] a = client.getAddress();
-        return allow.get().stream().anyMatch(n -> n.contains(a));
+        return p.allow().stream().anyMatch(n -> n.contains(a));
     }
 
     /** The serial of the SOA an IXFR carries in its authority section; -1 when there is none. */
@@ -184,18 +233,23 @@ final class ZoneTransfer {
         }
     }
 
-    /** The messages of one transfer, each sent when full. */
+    /** The messages of one transfer, each sent when full, each signed when the request was. */
     private static final class Stream {
         private final Message query;
         private final Sink sink;
+        private final TSIG key;
+        /** The request's signature, then that of the last message sent: each covers the one before (RFC 8945 5.3.1). */
+        private TSIGRecord previous;
         private Message current;
         private int count;
         private int bytes;
         int messages;
 
-        Stream(Message query, Sink sink) {
+        Stream(Message query, Sink sink, TSIG key, TSIGRecord signature) {
             this.query = query;
             this.sink = sink;
+            this.key = key;
+            this.previous = signature;
         }
 
         void add(Record r) {
@@ -219,6 +273,14 @@ final class ZoneTransfer {
 
         void flush() throws IOException {
             if (current != null) {
+                if (key != null) {
+                    if (messages == 0) {
+                        key.apply(current, previous);
+                    } else {
+                        key.applyStream(current, previous, false);
+                    }
+                    previous = current.getTSIG();
+                }
                 sink.send(current.toWire());
                 messages++;
                 current = null;

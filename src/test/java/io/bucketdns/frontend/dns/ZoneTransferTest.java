@@ -3,16 +3,35 @@ package io.bucketdns.frontend.dns;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.bucketdns.LiveAuthority;
+import io.bucketdns.answer.Soa;
+import io.bucketdns.answer.UnknownBucketPolicy;
+import io.bucketdns.answer.Zone;
+import io.bucketdns.catalog.Catalog;
+import io.bucketdns.catalog.LiveCatalog;
+import io.bucketdns.catalog.Zonegroup;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.net.InetAddress;
+import java.net.Socket;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.TSIG;
 import org.xbill.DNS.Type;
 import org.xbill.DNS.ZoneTransferException;
 import org.xbill.DNS.ZoneTransferIn;
@@ -34,8 +53,15 @@ class ZoneTransferTest {
         server.close();
     }
 
+    private static final String SECRET = "tdo/ZOZJz8FXfkXj1yZv9qWf3sE/h2KOBSNJA7UNIZM=";
+    private static final TsigKey KEY = TsigKey.parse("xfr-key:hmac-sha256:" + SECRET);
+
     private ZoneTransferIn axfr(String zone) throws Exception {
-        ZoneTransferIn x = ZoneTransferIn.newAXFR(new Name(zone), address.getHostString(), address.getPort(), null);
+        return axfr(zone, null);
+    }
+
+    private ZoneTransferIn axfr(String zone, TSIG key) throws Exception {
+        ZoneTransferIn x = ZoneTransferIn.newAXFR(new Name(zone), address.getHostString(), address.getPort(), key);
         x.setTimeout(Duration.ofSeconds(5));
         x.run();
         return x;
@@ -43,7 +69,7 @@ class ZoneTransferTest {
 
     @Test
     void anAllowedClientGetsTheZoneBetweenTwoSoas() throws Exception {
-        server.transfersAllowed(List.of(RateLimit.Network.parse("127.0.0.0/8")));
+        server.transfersAllowed(List.of(RateLimit.Network.parse("127.0.0.0/8")), List.of());
 
         List<Record> records = axfr("o.example.com.").getAXFR();
 
@@ -63,21 +89,81 @@ class ZoneTransferTest {
         assertThatThrownBy(() -> axfr("o.example.com.")).as("transfers off by default")
                 .isInstanceOf(ZoneTransferException.class).hasMessageContaining("REFUSED");
 
-        server.transfersAllowed(List.of(RateLimit.Network.parse("10.0.0.0/8")));
+        server.transfersAllowed(List.of(RateLimit.Network.parse("10.0.0.0/8")), List.of());
 
         assertThatThrownBy(() -> axfr("o.example.com.")).isInstanceOf(ZoneTransferException.class).hasMessageContaining("REFUSED");
     }
 
+    private static TSIG client(String name, String secret, Clock clock) {
+        return new TSIG(TSIG.HMAC_SHA256, Name.fromConstantString(name + "."),
+                new SecretKeySpec(Base64.getDecoder().decode(secret), "HmacSHA256"), clock);
+    }
+
+    @Test
+    void withAKeySetATransferMustBeSignedWithItAndEveryMessageOfTheAnswerIsSigned() throws Exception {
+        server.close();
+        Map<String, String> buckets = new HashMap<>();
+        for (int i = 0; i < 2000; i++) {
+            buckets.put("bucket-" + i, i % 2 == 0 ? "eu" : "us");
+        }
+        Zonegroup eu = new Zonegroup("eu", "o.example.eu");
+        Zonegroup us = new Zonegroup("us", "o.example.us");
+        Zone zone = new Zone("o.example.com", Soa.parse(Fixture.SOA), 3600, 60, List.of("ns1.example.com."), List.of(), List.of(),
+                UnknownBucketPolicy.NXDOMAIN);
+        server = DnsServer.start(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
+                LiveAuthority.of(List.of(zone), LiveCatalog.of(Catalog.of(Map.of("eu", eu, "us", us), eu, buckets, 0))),
+                DnsServer.Limits.defaults(), RateLimit.Settings.DEFAULT, UdpIo.select("batched"));
+        address = server.addresses().get(0);
+        server.transfersAllowed(List.of(RateLimit.Network.parse("127.0.0.0/8")), List.of(KEY));
+
+        ZoneTransferIn signed = axfr("o.example.com.", client("xfr-key", SECRET, Clock.systemUTC()));
+
+        assertThat(signed.getAXFR().stream().filter(r -> r.getType() == Type.CNAME)).as("several messages, each verified").hasSize(2000);
+        assertThatThrownBy(() -> axfr("o.example.com.")).as("unsigned").isInstanceOf(ZoneTransferException.class)
+                .hasMessageContaining("REFUSED");
+    }
+
+    @Test
+    void aWrongSecretIsBadsigAnUnknownKeyBadkeyAndAStaleTimeBadtime() throws Exception {
+        server.transfersAllowed(List.of(RateLimit.Network.parse("127.0.0.0/8")), List.of(KEY));
+        String other = Base64.getEncoder().encodeToString(new byte[32]);
+        Clock late = Clock.offset(Clock.systemUTC(), Duration.ofHours(1));
+
+        assertThat(refusal(client("xfr-key", other, Clock.systemUTC()))).isEqualTo("NOTAUTH BADSIG");
+        assertThat(refusal(client("other-key", SECRET, Clock.systemUTC()))).isEqualTo("NOTAUTH BADKEY");
+        assertThat(refusal(client("xfr-key", SECRET, late))).isEqualTo("NOTAUTH BADTIME");
+        assertThatThrownBy(() -> axfr("o.example.com.", client("xfr-key", other, Clock.systemUTC())))
+                .isInstanceOf(ZoneTransferException.class).hasMessageContaining("NOTAUTH");
+    }
+
+    /** An AXFR signed with {@code key}, over TCP by hand: the answer's rcode and its TSIG error. */
+    private String refusal(TSIG key) throws Exception {
+        Message q = Message.newQuery(Record.newRecord(new Name("o.example.com."), Type.AXFR, DClass.IN));
+        key.apply(q, null);
+        byte[] wire = q.toWire();
+        try (Socket s = new Socket(address.getAddress(), address.getPort())) {
+            s.setSoTimeout(5000);
+            DataOutputStream out = new DataOutputStream(s.getOutputStream());
+            out.writeShort(wire.length);
+            out.write(wire);
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            byte[] answer = new byte[in.readUnsignedShort()];
+            in.readFully(answer);
+            Message r = new Message(answer);
+            return Rcode.string(r.getRcode()) + " " + Rcode.TSIGstring(r.getTSIG().getError());
+        }
+    }
+
     @Test
     void aZoneNotServedIsNotauth() {
-        server.transfersAllowed(List.of(RateLimit.Network.parse("127.0.0.0/8")));
+        server.transfersAllowed(List.of(RateLimit.Network.parse("127.0.0.0/8")), List.of());
 
         assertThatThrownBy(() -> axfr("example.org.")).isInstanceOf(ZoneTransferException.class).hasMessageContaining("NOTAUTH");
     }
 
     @Test
     void anIxfrAtTheCurrentSerialGetsTheSoaAloneAndAnOlderOneTheWholeZone() throws Exception {
-        server.transfersAllowed(List.of(RateLimit.Network.parse("127.0.0.0/8")));
+        server.transfersAllowed(List.of(RateLimit.Network.parse("127.0.0.0/8")), List.of());
         long serial = ((SOARecord) axfr("o.example.com.").getAXFR().get(0)).getSerial();
 
         ZoneTransferIn current = ZoneTransferIn.newIXFR(new Name("o.example.com."), serial, false, address.getHostString(),
