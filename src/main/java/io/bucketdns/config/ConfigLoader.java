@@ -137,16 +137,22 @@ public final class ConfigLoader {
                     ops, warnings, haproxy, xfr(), v.settings());
         }
 
-        /** {@code [xfr]}: who may transfer, whom to notify (port 53 unless given). */
-        private BucketDnsConfig.Xfr xfr() {
-            List<RateLimit.Network> allow = new ArrayList<>();
-            for (String n : v.list("xfr", "allow")) {
+        /** A key that lists networks, each address/bits. */
+        private List<RateLimit.Network> networks(String section, String key) {
+            List<RateLimit.Network> out = new ArrayList<>();
+            for (String n : v.list(section, key)) {
                 try {
-                    allow.add(RateLimit.Network.parse(n));
+                    out.add(RateLimit.Network.parse(n));
                 } catch (IllegalArgumentException e) {
-                    throw v.error("xfr", "allow", e.getMessage(), "list networks as address/bits, e.g. 192.0.2.0/24, 2001:db8::/32");
+                    throw v.error(section, key, e.getMessage(), "list networks as address/bits, e.g. 192.0.2.0/24, 2001:db8::/32");
                 }
             }
+            return out;
+        }
+
+        /** {@code [xfr]}: who may transfer, whom to notify (port 53 unless given). */
+        private BucketDnsConfig.Xfr xfr() {
+            List<RateLimit.Network> allow = networks("xfr", "allow");
             List<InetSocketAddress> notify = new ArrayList<>();
             for (String a : v.list("xfr", "notify")) {
                 String withPort;
@@ -175,15 +181,7 @@ public final class ConfigLoader {
         private RateLimit.Settings rateLimit() {
             int rate = (int) v.whole("dns", "rrl_responses_per_second");
             int slip = (int) v.whole("dns", "rrl_slip");
-            List<RateLimit.Network> exempt = new ArrayList<>();
-            for (String n : v.list("dns", "rrl_exempt")) {
-                try {
-                    exempt.add(RateLimit.Network.parse(n));
-                } catch (IllegalArgumentException e) {
-                    throw v.error("dns", "rrl_exempt", e.getMessage(), "list networks as address/bits, e.g. 192.0.2.0/24, 2001:db8::/32");
-                }
-            }
-            return new RateLimit.Settings(rate, slip, exempt);
+            return new RateLimit.Settings(rate, slip, networks("dns", "rrl_exempt"));
         }
 
         private BucketDnsConfig.Haproxy haproxy(BucketDnsConfig.CatalogSettings catalog, Map<String, String> hostnames) {
