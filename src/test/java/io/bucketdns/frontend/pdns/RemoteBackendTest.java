@@ -87,6 +87,8 @@ class RemoteBackendTest {
         JsonNode list = callJson("list", "{\"zonename\":\"o.example.com.\",\"domain_id\":1}").get("result");
         assertThat(list.findValuesAsText("qname")).contains("o.example.com.", "foo.o.example.com.", "eu.dotted.bucket.o.example.com.");
         assertThat(list.findValuesAsText("content")).contains("bar.o.example.us.");
-        assertThat(list).hasSize(4 + 4);
+        assertThat(list.findValuesAsText("qname")).as("unknown_bucket = default: the wildcard a secondary answers unknown names with")
+                .contains("*.o.example.com.");
+        assertThat(list).as("the apex, the buckets, the wildcard: the zone an AXFR sends").hasSize(4 + 4 + 1);
     }
 }
