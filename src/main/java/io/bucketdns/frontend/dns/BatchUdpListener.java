@@ -32,6 +32,7 @@ final class BatchUdpListener implements UdpEndpoint {
     /** Datagrams per system call: Knot's and NSD's order of magnitude; more gains nothing measurable. */
     static final int BATCH = 32;
     static final int RECEIVE_SIZE = 4096;
+    private static final long ERROR_PAUSE_MILLIS = 10;
 
     private final int[] fds;
     private final InetSocketAddress address;
@@ -81,6 +82,7 @@ final class BatchUdpListener implements UdpEndpoint {
                 } catch (IOException e) {
                     if (!closed) {
                         LOG.warn("dns: udp on {}: {}", address, e.getMessage());
+                        pause(); // a failing socket (ENOMEM) must not turn the worker into a log-writing spin
                     }
                     continue;
                 }
@@ -100,6 +102,14 @@ final class BatchUdpListener implements UdpEndpoint {
                     LOG.debug("dns: udp on {}: {} answers refused by the kernel", address, refused);
                 }
             }
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(ERROR_PAUSE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
