@@ -2,10 +2,7 @@ package io.bucketdns.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.bucketdns.cli.BucketDnsCommand;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -22,7 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Type;
-import picocli.CommandLine;
 
 /**
  * Which addresses the real process answers from: with {@code listen = 0.0.0.0:PORT} (and
@@ -132,13 +128,9 @@ class ListenAddressesE2ETest {
 
         String text = Files.readString(conf).replace("127.0.0.1:" + dropped, "127.0.0.1:" + added);
         Files.writeString(conf, text);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = BucketDnsCommand.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        assertThat(cli.execute("reload", "--config", conf.toString())).as("%s%s", out, err).isZero();
-        assertThat(out.toString()).contains("reloaded:").contains("dns [/127.0.0.1:" + kept + ", /127.0.0.1:" + added + "]");
+        Cli.Result reload = Cli.run("reload", "--config", conf.toString());
+        assertThat(reload.exitCode()).as("%s", reload).isZero();
+        assertThat(reload.out()).contains("reloaded:").contains("dns [/127.0.0.1:" + kept + ", /127.0.0.1:" + added + "]");
 
         assertThat(inodes("udp", "127.0.0.1", kept)).as("the kept address keeps its UDP sockets").isEqualTo(udp);
         assertThat(inodes("tcp", "127.0.0.1", kept)).as("and its TCP socket").isEqualTo(tcp);

@@ -2,16 +2,12 @@ package io.bucketdns.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.bucketdns.cli.BucketDnsCommand;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The UDP path as the real process names it: in its start line and in {@code /metrics}
@@ -51,16 +47,10 @@ class UdpIoE2ETest {
         List<String> switched = new java.util.ArrayList<>(lines.stream().filter(l -> !l.startsWith("udp_io")).toList());
         switched.add(switched.indexOf("[dns]") + 1, "udp_io = " + OTHER);
         Files.write(conf, switched);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = BucketDnsCommand.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
+        Cli.Result reload = Cli.run("reload", "--config", conf.toString());
 
-        int rc = cli.execute("reload", "--config", conf.toString());
-
-        assertThat(rc).as("%s%s", out, err).isNotZero();
-        assertThat(out + "" + err).contains("[dns] udp_io = " + OTHER + " differs from the running " + IO)
+        assertThat(reload.exitCode()).as("%s", reload).isNotZero();
+        assertThat(reload.out() + reload.err()).contains("[dns] udp_io = " + OTHER + " differs from the running " + IO)
                 .contains("restart bucketdns to change it");
         assertThat(Dig.query(port, "foo.o.example.com", "A").status()).as("answering on").isEqualTo("NOERROR");
         assertThat(Scrape.value(ops, "bucketdns_dns_udp_io{io=\"" + IO + "\"}")).isEqualTo(1.0);

@@ -2,12 +2,11 @@ package io.bucketdns.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,28 +31,26 @@ class XfrTsigE2ETest {
         }
     }
 
-    private static String run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(20, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("did not end: " + String.join(" ", command));
-        }
-        return out;
+    /** An AXFR of the zone by {@code tool} (dig or kdig, with its own options), its output. */
+    private String transfer(String tool, int port, String... options) {
+        List<String> c = new ArrayList<>(List.of(tool, "@127.0.0.1", "-p", String.valueOf(port)));
+        c.addAll(List.of(options));
+        c.addAll(List.of("o.example.com", "AXFR"));
+        return BoundedRun.run(c, Map.of(), Duration.ofSeconds(20), dir, new ArrayList<>()).output();
     }
 
-    private String dig(int port, String... key) throws Exception {
-        List<String> c = new ArrayList<>(List.of("dig", "@127.0.0.1", "-p", String.valueOf(port), "+time=2", "+tries=1"));
-        c.addAll(List.of(key));
-        c.addAll(List.of("o.example.com", "AXFR"));
-        return run(c.toArray(String[]::new));
+    private String dig(int port, String... key) {
+        return transfer("dig", port, concat(List.of("+time=2", "+tries=1"), key));
     }
 
-    private String kdig(int port, String... key) throws Exception {
-        List<String> c = new ArrayList<>(List.of("kdig", "@127.0.0.1", "-p", String.valueOf(port), "+time=2", "+retry=0"));
-        c.addAll(List.of(key));
-        c.addAll(List.of("o.example.com", "AXFR"));
-        return run(c.toArray(String[]::new));
+    private String kdig(int port, String... key) {
+        return transfer("kdig", port, concat(List.of("+time=2", "+retry=0"), key));
+    }
+
+    private static String[] concat(List<String> first, String... rest) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(List.of(rest));
+        return all.toArray(String[]::new);
     }
 
     @Test

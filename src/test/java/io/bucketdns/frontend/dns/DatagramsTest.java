@@ -180,32 +180,28 @@ class DatagramsTest {
     void onAWildcardSocketEachAnswerLeavesFromTheAddressAsked() throws IOException {
         int fd = open("0.0.0.0");
         for (String asked : List.of("127.0.0.1", "127.0.0.2", "127.0.0.9")) {
-            DatagramSocket c = client("127.0.0.1");
-            c.connect(at(asked, fd)); // a connected socket takes datagrams from that address only
-            send(c, at(asked, fd), "q");
-            receiveAll(fd, 1);
-
-            batch.reply(0, "a".getBytes(StandardCharsets.US_ASCII), 1);
-            batch.flush(fd);
-
-            assertThat(receive(c)).as("answer to a question to %s", asked).isEqualTo("a");
+            assertAnsweredFrom(fd, "127.0.0.1", asked);
         }
+    }
+
+    /** A question from {@code from} to {@code asked} on wildcard socket {@code fd} is answered from {@code asked}. */
+    private void assertAnsweredFrom(int fd, String from, String asked) throws IOException {
+        DatagramSocket c = client(from);
+        c.connect(at(asked, fd)); // a connected socket takes datagrams from that address only
+        send(c, at(asked, fd), "q");
+        receiveAll(fd, 1);
+
+        batch.reply(0, "a".getBytes(StandardCharsets.US_ASCII), 1);
+        batch.flush(fd);
+
+        assertThat(receive(c)).as("answer to a question to %s", asked).isEqualTo("a");
     }
 
     @Test
     void onADualStackWildcardSocketIpv4AndIpv6AreAnsweredFromTheAddressAsked() throws IOException {
         int fd = open("::");
-        for (String[] pair : new String[][] {{"127.0.0.1", "127.0.0.3"}, {"::1", "::1"}}) {
-            DatagramSocket c = client(pair[0]);
-            c.connect(at(pair[1], fd));
-            send(c, at(pair[1], fd), "q");
-            receiveAll(fd, 1);
-
-            batch.reply(0, "a".getBytes(StandardCharsets.US_ASCII), 1);
-            batch.flush(fd);
-
-            assertThat(receive(c)).as("answer to a question to %s", pair[1]).isEqualTo("a");
-        }
+        assertAnsweredFrom(fd, "127.0.0.1", "127.0.0.3");
+        assertAnsweredFrom(fd, "::1", "::1");
     }
 
     @Test
