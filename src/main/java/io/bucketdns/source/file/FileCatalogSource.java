@@ -2,6 +2,7 @@ package io.bucketdns.source.file;
 
 import io.bucketdns.catalog.Catalog;
 import io.bucketdns.catalog.CatalogException;
+import io.bucketdns.catalog.CatalogHistory;
 import io.bucketdns.catalog.CatalogSource;
 import io.bucketdns.catalog.CatalogWriter;
 import io.bucketdns.catalog.LiveCatalog;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -80,7 +82,7 @@ public final class FileCatalogSource implements CatalogSource {
         LiveCatalog target = writer.live();
         stable = new StableFile(file);
         lastSeen = stable.settled(poller.nanoTime());
-        writer.replace(load(target.current().serial()), Map.of()).join();
+        writer.replace(Catalog.of(zonegroups, defaultZonegroup, read(), target.current().serial()), Map.of()).join();
         target.health().fullLoadDone(poller.instant());
         LOG.info("catalog: {} buckets from {}", target.current().size(), file);
         poller.repeat(() -> poll(writer), Duration.ofMillis(POLL_MILLIS), Duration.ofMillis(POLL_MILLIS));
@@ -96,12 +98,19 @@ public final class FileCatalogSource implements CatalogSource {
             return;
         }
         try {
-            Catalog next = load(target.current().serial());
-            StableFile.checkNotEmptied(file, next.size(), target.current().size());
-            writer.replace(next, Map.of()).join();
+            Map<String, String> buckets = read();
+            Catalog current = target.current();
+            StableFile.checkNotEmptied(file, buckets.size(), current.size());
+            Map<String, String> changes = differences(current, buckets);
+            if (changes.size() > CatalogHistory.MAX_CHANGES) {
+                // more than a secondary would take as increments: one new table is cheaper than an overlay this big
+                writer.replace(Catalog.of(zonegroups, defaultZonegroup, buckets, current.serial()), Map.of()).join();
+            } else {
+                writer.change(changes, Map.of()).join();
+            }
             target.health().fullLoadDone(poller.instant());
             lastSeen = now;
-            LOG.info("catalog: reloaded {}: {} buckets", file, next.size());
+            LOG.info("catalog: reloaded {}: {} buckets, {} changed", file, buckets.size(), changes.size());
         } catch (CatalogException e) {
             // Keep polling: the next save may fix it. Report each broken version once.
             lastSeen = now;
@@ -115,9 +124,30 @@ public final class FileCatalogSource implements CatalogSource {
         }
     }
 
-    private Catalog load(long previousSerial) {
+    /**
+     * What the file changed, bucket by bucket (null: removed), so that a reload reaches the
+     * catalog's listeners as the few buckets an edit touched: the HAProxy feed sends those alone,
+     * and a secondary gets them by IXFR instead of the whole zone again.
+     */
+    static Map<String, String> differences(Catalog current, Map<String, String> buckets) {
+        Map<String, String> changes = new HashMap<>();
+        buckets.forEach((bucket, zonegroup) -> {
+            Zonegroup was = current.zonegroupOf(bucket);
+            if (was == null || !was.name().equals(zonegroup)) {
+                changes.put(bucket, zonegroup);
+            }
+        });
+        current.forEachBucket((bucket, zonegroup) -> {
+            if (!buckets.containsKey(bucket)) {
+                changes.put(bucket, null);
+            }
+        });
+        return changes;
+    }
+
+    private Map<String, String> read() {
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return Catalog.of(zonegroups, defaultZonegroup, BucketFile.read(file, in, zonegroups.keySet()), previousSerial);
+            return BucketFile.read(file, in, zonegroups.keySet());
         } catch (IOException e) {
             throw new CatalogException(file + ": cannot read: " + e.getMessage(), e);
         }

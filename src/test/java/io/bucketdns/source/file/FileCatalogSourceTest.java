@@ -1,13 +1,14 @@
 package io.bucketdns.source.file;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.bucketdns.catalog.CatalogChange;
 import io.bucketdns.catalog.CatalogException;
 import io.bucketdns.catalog.CatalogWriter;
 import io.bucketdns.catalog.LiveCatalog;
 import io.bucketdns.catalog.Zonegroup;
 import io.bucketdns.time.ManualScheduler;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.StringReader;
@@ -15,8 +16,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,19 +38,21 @@ class FileCatalogSourceTest {
     private final ManualScheduler poller = new ManualScheduler();
 
     private FileCatalogSource source;
+    private final CatalogWriter writer = new CatalogWriter(live);
 
     @AfterEach
     void close() {
         if (source != null) {
             source.close();
         }
+        writer.close();
     }
 
     /** Starts a source of {@code file} holding {@code text}, polling on {@link #poller}. */
     private void start(Path file, String text) throws IOException {
         Files.writeString(file, text);
         source = new FileCatalogSource(file, Map.of("eu", EU, "us", US), EU, poller);
-        source.start(new CatalogWriter(live));
+        source.start(writer);
     }
 
     static Map<String, String> read(String text) throws IOException {
@@ -73,6 +79,24 @@ class FileCatalogSourceTest {
         assertThatThrownBy(() -> read("foo ap\n"))
                 .hasMessage("buckets.txt:1: zonegroup 'ap' has no [zonegroup.ap] hostname in the config (known: eu, us)");
         assertThatThrownBy(() -> read("foo eu\nfoo us\n")).hasMessage("buckets.txt:2: bucket 'foo' is already in zonegroup eu on line 1");
+    }
+
+    @Test
+    void aReloadIsToldAsTheBucketsItChangedNotAsANewCatalog() throws Exception {
+        Path file = dir.resolve("buckets.txt");
+        start(file, "foo eu\nbar us\nkept eu\n");
+        List<CatalogChange> told = new CopyOnWriteArrayList<>();
+        writer.addListener(told::add);
+
+        Files.writeString(file, "foo us\nkept eu\nnew eu\n");
+        poller.advance(SETTLE.plus(POLL.multipliedBy(2)));
+
+        Map<String, String> expected = new HashMap<>(Map.of("foo", "us", "new", "eu"));
+        expected.put("bar", null);
+        assertThat(told).singleElement().satisfies(c -> {
+            assertThat(c.whole()).isFalse();
+            assertThat(c.buckets()).isEqualTo(expected);
+        });
     }
 
     @Test
