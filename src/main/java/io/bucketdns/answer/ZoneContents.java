@@ -1,7 +1,9 @@
 package io.bucketdns.answer;
 
 import io.bucketdns.catalog.Catalog;
+import io.bucketdns.catalog.CatalogHistory;
 import io.bucketdns.catalog.Zonegroup;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -28,16 +30,39 @@ public final class ZoneContents {
                 zone.records().at(name).forEach(out);
             }
         }
-        catalog.forEachBucket((bucket, zonegroup) -> {
-            ResourceRecord r = bucket(zone, bucket, zonegroup);
-            // a static record wins over a bucket of its name, in answers too; a CNAME beside it would be no zone
-            if (zone.records().at(r.name()).isEmpty() && !zone.records().isNonTerminal(r.name())) {
-                out.accept(r);
-            }
-        });
+        catalog.forEachBucket((bucket, zonegroup) -> served(zone, bucket, zonegroup, out));
         Zonegroup fallback = catalog.defaultZonegroup();
         if (zone.unknownBuckets() == UnknownBucketPolicy.DEFAULT && fallback != null) {
             out.accept(new ResourceRecord("*." + apex, RecordType.CNAME, zone.unknownTtl(), fallback.hostname() + "."));
+        }
+    }
+
+    /**
+     * The records the zone lost with some bucket changes, as an IXFR deletes them: each changed
+     * bucket's record in its old zonegroup (a moved bucket loses one and gains one).
+     */
+    public static void removed(Zone zone, List<CatalogHistory.Change> changes, Consumer<ResourceRecord> out) {
+        for (CatalogHistory.Change c : changes) {
+            if (c.before() != null) {
+                served(zone, c.bucket(), c.before(), out);
+            }
+        }
+    }
+
+    /** The records the zone gained with some bucket changes: each changed bucket's record in its new zonegroup. */
+    public static void added(Zone zone, List<CatalogHistory.Change> changes, Consumer<ResourceRecord> out) {
+        for (CatalogHistory.Change c : changes) {
+            if (c.after() != null) {
+                served(zone, c.bucket(), c.after(), out);
+            }
+        }
+    }
+
+    private static void served(Zone zone, String bucket, Zonegroup zonegroup, Consumer<ResourceRecord> out) {
+        ResourceRecord r = bucket(zone, bucket, zonegroup);
+        // a static record wins over a bucket of its name, in answers too; a CNAME beside it would be no zone
+        if (zone.records().at(r.name()).isEmpty() && !zone.records().isNonTerminal(r.name())) {
+            out.accept(r);
         }
     }
 

@@ -62,7 +62,7 @@ public final class Schema {
             new Section("dns", "The standalone authoritative DNS server (UDP and TCP) and the zones' apex records."),
             new Section("zone.NAME", "Per-zone overrides, for deployments serving several zones: a key marked 'per zone' set here"
                     + " applies to that zone (one of dns_zone) alone."),
-            new Section("xfr", "Zone transfers to secondaries (AXFR; IXFR answered as AXFR) and NOTIFY, so that name servers"
+            new Section("xfr", "Zone transfers to secondaries (AXFR; IXFR of the changes since a serial) and NOTIFY, so that name servers"
                     + " operators already run (NSD, Knot, PowerDNS, BIND) serve the global zones as secondaries of bucketdns."),
             new Section("haproxy", "Optional: the maps and the look-up of the HAProxy that routes path-style requests; present means on."),
             new Section("ops", "The operators' endpoints and logs."));

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * bucketdns as the (hidden) primary of the global zone, with the secondaries operators already
  * run, from Debian, started here on loopback with the shipped examples/secondaries configs (ports
  * and directories replaced): NSD and Knot, each told of changes by NOTIFY and copying the zone by
- * zone transfer. They answer every row of the answer table as bucketdns does (an unknown name
+ * zone transfer, whole at first (AXFR), then only what changed (IXFR). They answer every row of the answer table as bucketdns does (an unknown name
  * through the zone's wildcard, which points where bucketdns points it), a catalog change reaches
  * them within 2 s, and a client outside {@code [xfr] allow} gets no transfer.
  *
@@ -182,6 +182,16 @@ class XfrE2ETest {
         assertThat(bucketdns.log()).contains("notify: o.example.com serial").contains("to /127.0.0.1:" + nsdPort + ": NOERROR")
                 .contains("to /127.0.0.1:" + knotPort + ": NOERROR");
         assertThat(knot.output()).as("knot heard the NOTIFY").containsIgnoringCase("notify");
+        String from = serialBefore.split("\\s+")[6];
+        // NSD does not say in its log how it got an update; the two transfers served are its and Knot's
+        assertThat(bucketdns.log().lines().filter(l -> l.contains("IXFR of o.example.com from serial " + from + " ")))
+                .as("each secondary got the change alone, by IXFR; log:\n%s", bucketdns.log()).hasSize(2);
+        assertThat(knot.output()).as("knot took it as an IXFR").containsPattern("IXFR, incoming.*finished");
+        Dig.Result udp = Dig.ask("127.0.0.1", port, ZONE, "IXFR=" + from, "+notcp");
+        assertThat(udp.transport()).isEqualTo("UDP");
+        assertThat(udp.output().lines()).as("dig's IXFR over UDP: the difference, in one datagram")
+                .anyMatch(l -> l.startsWith("fresh." + ZONE) && l.endsWith("fresh.o.example.us."))
+                .anyMatch(l -> l.startsWith("photos." + ZONE));
         eachSecondaryAnswersEveryRowAsBucketdnsDoes();
     }
 

@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,11 +46,10 @@ final class BatchUdpListener implements UdpEndpoint {
      *
      * @param maxAnswer the largest UDP answer the responder writes
      */
-    BatchUdpListener(int[] fds, InetSocketAddress address, Responder responder, int workers, int maxAnswer,
-            AtomicReference<RateLimit> rateLimit, LongSupplier nanoTime) {
+    BatchUdpListener(int[] fds, InetSocketAddress address, UdpAnswers answers, int workers, int maxAnswer) {
         this.fds = fds.clone();
         this.address = address;
-        this.answers = new UdpAnswers(responder, rateLimit, nanoTime);
+        this.answers = answers;
         this.maxAnswer = maxAnswer;
         for (int i = 0; i < workers; i++) {
             int fd = this.fds[i % this.fds.length];
@@ -120,7 +117,7 @@ final class BatchUdpListener implements UdpEndpoint {
             return;
         }
         int length = batch.copy(i, in);
-        int n = answers.limited(query, out, responder.respond(query, in, length, out, true), batch.sender(i));
+        int n = answers.respond(query, in, length, out, batch.sender(i));
         if (n > 0) {
             batch.reply(i, out.buf, n);
         } else if (n == Responder.LATER) {

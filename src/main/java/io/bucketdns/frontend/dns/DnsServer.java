@@ -1,6 +1,8 @@
 package io.bucketdns.frontend.dns;
 
 import io.bucketdns.answer.Authority;
+import io.bucketdns.catalog.CatalogHistory;
+import io.bucketdns.catalog.CatalogListener;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.Inet4Address;
@@ -74,6 +76,7 @@ public final class DnsServer implements AutoCloseable {
     static final int RESCAN_SECONDS = 5;
 
     private final Responder responder;
+    private final CatalogHistory history = new CatalogHistory();
     private final ZoneTransfer transfers;
     private final Limits limits;
     private final UdpIo udpIo;
@@ -142,7 +145,7 @@ public final class DnsServer implements AutoCloseable {
 
     private DnsServer(Authority authority, Limits limits, UdpIo udpIo) {
         this.responder = new Responder(authority, limits.maxUdpPayload());
-        this.transfers = new ZoneTransfer(authority, java.time.Clock.systemUTC());
+        this.transfers = new ZoneTransfer(authority, history, java.time.Clock.systemUTC());
         this.limits = limits;
         this.udpIo = udpIo;
         this.connections = new Connections<>(limits.maxTcpConnections());
@@ -185,6 +188,14 @@ public final class DnsServer implements AutoCloseable {
      */
     public void transfersAllowed(List<RateLimit.Network> allow, List<TsigKey> keys) {
         transfers.allow(allow, keys);
+    }
+
+    /**
+     * The history IXFR answers come from: to be told of every catalog change ({@code
+     * addCatalogListener}) while the server runs; untold, every IXFR is answered as an AXFR.
+     */
+    public CatalogListener history() {
+        return history;
     }
 
     /** Applies a new TCP idle timeout to the connections accepted from now on. */
@@ -410,13 +421,17 @@ public final class DnsServer implements AutoCloseable {
             for (; opened < fds.length; opened++) {
                 fds[opened] = LinuxUdp.open(bound, UDP_RECEIVE_BUFFER);
             }
-            return new BatchUdpListener(fds, bound, responder, limits.udpWorkers(), limits.maxUdpPayload(), rateLimit, System::nanoTime);
+            return new BatchUdpListener(fds, bound, udpAnswers(), limits.udpWorkers(), limits.maxUdpPayload());
         } catch (IOException | RuntimeException e) {
             for (int i = 0; i < opened; i++) {
                 LinuxUdp.close(fds[i]);
             }
             throw e;
         }
+    }
+
+    private UdpAnswers udpAnswers() {
+        return new UdpAnswers(responder, transfers, rateLimit, System::nanoTime);
     }
 
     private UdpEndpoint nioUdp(InetSocketAddress address) throws IOException {
@@ -430,7 +445,7 @@ public final class DnsServer implements AutoCloseable {
                     channels.add(udpChannel(bound));
                 }
             }
-            return new UdpListener(channels, responder, limits.udpWorkers(), rateLimit, System::nanoTime);
+            return new UdpListener(channels, udpAnswers(), limits.udpWorkers());
         } catch (IOException | RuntimeException e) {
             for (DatagramChannel c : channels) {
                 c.close();

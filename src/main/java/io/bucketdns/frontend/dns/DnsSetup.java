@@ -29,7 +29,14 @@ public final class DnsSetup extends NamedSetup<DnsServer, DnsSetup.Listen> {
         DnsServer server = DnsServer.start(config.dnsListen(), context.authority(), limits, config.dnsRateLimit(),
                 UdpIo.select(config.choice(Schema.DNS_UDP_IO)));
         server.transfersAllowed(config.xfr().allow(), config.xfr().keys());
+        context.addCatalogListener(server.history());
         return server;
+    }
+
+    @Override
+    public void stop(DnsServer running, Context context) {
+        context.removeCatalogListener(running.history());
+        Context.closeQuietly(running);
     }
 
     @Override

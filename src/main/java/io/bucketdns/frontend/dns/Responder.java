@@ -34,6 +34,8 @@ final class Responder {
     private static final int BADVERS_HIGH = 16 >> 4;
     /** What {@link #respond} returns when the answer waits for an on-demand look-up: see {@link #answerLater}. */
     static final int LATER = -2;
+    /** {@link #respond} over UDP for an IXFR: {@link ZoneTransfer} answers it, if the client may transfer. */
+    static final int TRANSFER = -3;
     /** The UDP payload size assumed without EDNS (RFC 1035). */
     static final int CLASSIC_UDP = 512;
 
@@ -93,7 +95,7 @@ final class Responder {
         }
     }
 
-    private int udpLimit(Query q) {
+    int udpLimit(Query q) {
         return q.edns ? Math.max(CLASSIC_UDP, Math.min(q.udpSize, maxUdpPayload)) : CLASSIC_UDP;
     }
 
@@ -108,8 +110,11 @@ final class Responder {
         out.begin(limit);
         out.bytes(m, Query.HEADER, q.questionEnd - Query.HEADER);
         int afterQuestion = out.pos;
+        if (udp && q.qtype == Type.IXFR && q.qclass == CLASS_IN) {
+            return TRANSFER;
+        }
         if ((q.qclass != CLASS_IN && q.qclass != DClass.ANY) || q.qtype == Type.AXFR || q.qtype == Type.IXFR) {
-            // no other class is served; transfers go over TCP to ZoneTransfer, never over UDP
+            // no other class is served; TCP's transfers go to ZoneTransfer before they reach here, AXFR never over UDP
             return withOpt(q, out, REFUSED, 0, 1, 0, 0, 0, 0);
         }
         Answer a = authority.resolve(q.name, q.qtype, q);
@@ -117,6 +122,13 @@ final class Responder {
             return LATER;
         }
         return write(q, out, udp, limit, afterQuestion, a, start);
+    }
+
+    /** Writes REFUSED for the query {@code m}, already parsed into {@code q}: a transfer its client may not have. */
+    int refused(Query q, byte[] m, Wire out) {
+        out.begin(udpLimit(q));
+        out.bytes(m, Query.HEADER, q.questionEnd - Query.HEADER);
+        return withOpt(q, out, REFUSED, 0, 1, 0, 0, 0, 0);
     }
 
     /** Where a late response goes: the UDP client, or the TCP connection. */

@@ -1,5 +1,7 @@
 package io.bucketdns.frontend.dns;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
@@ -8,10 +10,33 @@ import java.util.function.LongSupplier;
  * force, if any, has its say on every response, also on one that waited for an RGW look-up
  * (else a flood of unknown names would be answered unlimited).
  *
+ * An IXFR over UDP goes to {@link ZoneTransfer} when its client may transfer; from any other
+ * client it is refused like any query, under the rate limit.
+ *
  * @param rateLimit holds null when rate limiting is off
  * @param nanoTime the rate limit's clock: {@link System#nanoTime} but in tests
  */
-record UdpAnswers(Responder responder, AtomicReference<RateLimit> rateLimit, LongSupplier nanoTime) {
+record UdpAnswers(Responder responder, ZoneTransfer transfers, AtomicReference<RateLimit> rateLimit, LongSupplier nanoTime) {
+    /**
+     * The response to {@code in[0..length)} from {@code client} (4 or 16 bytes), in {@code out}:
+     * its length, -1 for none, or {@link Responder#LATER}.
+     */
+    int respond(Query query, byte[] in, int length, Wire out, byte[] client) {
+        int n = responder.respond(query, in, length, out, true);
+        if (n == Responder.TRANSFER) {
+            try {
+                n = transfers.serveUdp(in, length, InetAddress.getByAddress(client), responder.udpLimit(query), out.buf);
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException("a client address of " + client.length + " bytes", e);
+            }
+            if (n >= 0) {
+                return n;
+            }
+            n = responder.refused(query, in, out);
+        }
+        return limited(query, out, n, client);
+    }
+
     /**
      * The response's length once rate limiting had its say: unchanged, truncated, or -1 for none;
      * {@code n} itself when there is no response yet or no limit.

@@ -8,8 +8,6 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,14 +36,10 @@ final class UdpListener implements UdpEndpoint {
     private final UdpAnswers answers;
     private final List<Thread> workers = new ArrayList<>();
 
-    /**
-     * Worker {@code i} serves {@code channels[i % channels.size()]}; {@code rateLimit} holds null
-     * when off; {@code nanoTime} is the rate limit's clock ({@link System#nanoTime} but in tests).
-     */
-    UdpListener(List<DatagramChannel> channels, Responder responder, int workers, AtomicReference<RateLimit> rateLimit,
-            LongSupplier nanoTime) {
+    /** Worker {@code i} serves {@code channels[i % channels.size()]}. */
+    UdpListener(List<DatagramChannel> channels, UdpAnswers answers, int workers) {
         this.channels = List.copyOf(channels);
-        this.answers = new UdpAnswers(responder, rateLimit, nanoTime);
+        this.answers = answers;
         String address = address().toString();
         for (int i = 0; i < workers; i++) {
             DatagramChannel channel = this.channels.get(i % this.channels.size());
@@ -81,7 +75,7 @@ final class UdpListener implements UdpEndpoint {
                 SocketAddress client = channel.receive(received);
                 int length = received.position();
                 received.get(0, in, 0, length);
-                int n = answers.limited(query, out, responder.respond(query, in, length, out, true), address(client));
+                int n = answers.respond(query, in, length, out, address(client));
                 if (n > 0) {
                     reply.clear();
                     reply.put(out.buf, 0, n).flip();

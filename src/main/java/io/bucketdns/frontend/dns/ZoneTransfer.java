@@ -5,7 +5,9 @@ import io.bucketdns.answer.RecordType;
 import io.bucketdns.answer.ResourceRecord;
 import io.bucketdns.answer.Zone;
 import io.bucketdns.answer.ZoneContents;
+import io.bucketdns.answer.Soa;
 import io.bucketdns.catalog.Catalog;
+import io.bucketdns.catalog.CatalogHistory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -14,6 +16,7 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
@@ -34,11 +37,13 @@ import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /**
- * Zone transfers over TCP (AXFR, RFC 5936): a served zone as {@link ZoneContents} gives it, from
+ * Zone transfers: AXFR over TCP (RFC 5936), a served zone as {@link ZoneContents} gives it, from
  * one catalog snapshot, between two copies of its SOA, in as many messages as it takes. Messages
- * are written as they fill, so memory stays flat whatever the zone's size. An IXFR (RFC 1995) is
- * answered with the SOA alone when the secondary has the current serial, else as an AXFR, which
- * RFC 1995 allows: there is no history of changes to send increments from yet.
+ * are written as they fill, so memory stays flat whatever the zone's size. IXFR (RFC 1995): the SOA
+ * alone when the secondary has the current serial; else one condensed difference from its serial,
+ * when the {@link CatalogHistory} reaches back that far; else the whole zone, as an AXFR. Over UDP an
+ * IXFR gets its difference when it fits in one datagram, else the SOA, which sends the secondary
+ * to TCP; AXFR is never sent over UDP.
  *
  * <p>Only clients in {@code [xfr] allow} get a transfer; any other is refused (REFUSED), a zone
  * bucketdns does not serve is NOTAUTH. With TSIG keys set ({@code [xfr] tsig}, RFC 8945) a
@@ -57,15 +62,20 @@ final class ZoneTransfer {
     private static final int BYTES_PER_MESSAGE = 16_000;
 
     private final Authority authority;
+    private final CatalogHistory history;
     private final Clock clock;
     private final AtomicReference<Policy> policy = new AtomicReference<>(new Policy(List.of(), Map.of()));
 
     /** Who may transfer, and the keys that must sign when there are any. */
     private record Policy(List<RateLimit.Network> allow, Map<Name, TSIG> keys) {}
 
-    /** @param clock what TSIG's time check reads */
-    ZoneTransfer(Authority authority, Clock clock) {
+    /**
+     * @param history the catalog's recent changes, which IXFR answers come from
+     * @param clock what TSIG's time check reads
+     */
+    ZoneTransfer(Authority authority, CatalogHistory history, Clock clock) {
         this.authority = authority;
+        this.history = history;
         this.clock = clock;
     }
 
@@ -113,12 +123,110 @@ final class ZoneTransfer {
 
     /** Answers the transfer question {@code m[0..length)} from {@code client}: the zone, or one error. */
     void serve(byte[] m, int length, InetAddress client, Sink sink) throws IOException {
+        Request r = admit(m, length, client, sink);
+        if (r == null) {
+            return;
+        }
+        long start = System.nanoTime();
+        Stream stream = new Stream(r, sink, true);
+        if (r.incremental()) {
+            if (r.current()) {
+                stream.add(r.soa());
+                stream.flush();
+                authority.observer().transfer(r.zone().name(), "current");
+                return;
+            }
+            Optional<List<CatalogHistory.Change>> changes = changes(r);
+            if (changes.isPresent()) {
+                try {
+                    increments(r, changes.get(), stream);
+                } catch (UncheckedIOException e) {
+                    throw e.getCause();
+                }
+                stream.flush();
+                authority.observer().transfer(r.zone().name(), "incremental");
+                LOG.info("dns: IXFR of {} from serial {} to {} to {}: {} buckets changed, {} messages, {} ms", r.zone().name(), r.have(),
+                        r.soa().getSerial(), client.getHostAddress(), changes.get().size(), stream.messages,
+                        (System.nanoTime() - start) / 1_000_000);
+                return;
+            }
+        }
+        long[] records = {0};
+        try {
+            ZoneContents.forEach(r.zone(), r.catalog(), rr -> {
+                stream.add(record(rr));
+                records[0]++;
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        stream.add(r.soa());
+        stream.flush();
+        authority.observer().transfer(r.zone().name(), "sent");
+        LOG.info("dns: {} of {} (serial {}) to {}: {} records in {} messages, {} ms", Type.string(r.query().getQuestion().getType()),
+                r.zone().name(), r.soa().getSerial(), client.getHostAddress(), records[0] + 1, stream.messages,
+                (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /**
+     * Answers an IXFR over UDP (RFC 1995 section 2) into {@code out}: the changes since the
+     * client's serial in one datagram when they fit in {@code limit} bytes, else the SOA alone, which
+     * sends the client to TCP. Returns the answer's length, or -1 when the client is not in
+     * {@code [xfr] allow}: that refusal is the responder's, under the rate limit, as for any query.
+     */
+    int serveUdp(byte[] m, int length, InetAddress client, int limit, byte[] out) {
+        if (!allowed(policy.get(), client)) {
+            return -1;
+        }
+        byte[][] sent = new byte[1][];
+        try {
+            Request r = admit(m, length, client, message -> sent[0] = message);
+            if (r != null) {
+                Optional<List<CatalogHistory.Change>> changes = r.current() ? Optional.empty() : changes(r);
+                if (changes.isPresent()) {
+                    Stream one = new Stream(r, message -> sent[0] = message, false);
+                    increments(r, changes.get(), one);
+                    one.flush();
+                }
+                boolean fits = sent[0] != null && sent[0].length <= limit;
+                if (!fits) {
+                    Stream soa = new Stream(r, message -> sent[0] = message, false);
+                    soa.add(r.soa());
+                    soa.flush();
+                }
+                authority.observer().transfer(r.zone().name(), fits ? "incremental" : r.current() ? "current" : "udp-soa");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // the sink above cannot fail
+        }
+        int n = Math.min(sent[0].length, out.length);
+        System.arraycopy(sent[0], 0, out, 0, n);
+        return n;
+    }
+
+    /** A transfer request that passed the checks: what the answer is made from. */
+    private record Request(Message query, Zone zone, TSIG key, TSIGRecord signature, Catalog catalog, SOARecord soa, long have) {
+        boolean incremental() {
+            return query.getQuestion().getType() == Type.IXFR;
+        }
+
+        /** True when an IXFR's client has the serial in force. */
+        boolean current() {
+            return have == soa.getSerial();
+        }
+    }
+
+    /**
+     * Reads and checks a transfer request: the zone, {@code [xfr] allow}, TSIG. Returns null when
+     * it is refused, the refusal sent to {@code sink}, logged and counted.
+     */
+    private Request admit(byte[] m, int length, InetAddress client, Sink sink) throws IOException {
         Message query;
         try {
             query = new Message(Arrays.copyOf(m, length));
         } catch (IOException e) {
             sink.send(error(m, Rcode.FORMERR));
-            return;
+            return null;
         }
         Record question = query.getQuestion();
         String type = Type.string(question.getType());
@@ -127,14 +235,14 @@ final class ZoneTransfer {
         if (zone == null) {
             authority.observer().transfer(asked, "notauth");
             sink.send(reply(query, Rcode.NOTAUTH).toWire());
-            return;
+            return null;
         }
         Policy p = policy.get();
         if (!allowed(p, client)) {
             LOG.info("dns: {} of {} refused to {}: not in [xfr] allow", type, zone.name(), client.getHostAddress());
             authority.observer().transfer(zone.name(), "refused");
             sink.send(reply(query, Rcode.REFUSED).toWire());
-            return;
+            return null;
         }
         TSIGRecord signature = query.getTSIG();
         TSIG key = null;
@@ -143,7 +251,7 @@ final class ZoneTransfer {
                 LOG.info("dns: {} of {} refused to {}: unsigned, and [xfr] tsig asks for a key", type, zone.name(), client.getHostAddress());
                 authority.observer().transfer(zone.name(), "unsigned");
                 sink.send(reply(query, Rcode.REFUSED).toWire());
-                return;
+                return null;
             }
             key = p.keys().get(signature.getName());
             int verdict = key == null ? Rcode.BADKEY : key.verify(query, Arrays.copyOf(m, length), null);
@@ -156,33 +264,38 @@ final class ZoneTransfer {
                 TSIG answering = key != null ? key : new TSIG(signature.getAlgorithm(), signature.getName(), new byte[32]);
                 answering.apply(refused, verdict, signature);
                 sink.send(refused.toWire());
-                return;
+                return null;
             }
         }
         Catalog catalog = authority.catalog();
         SOARecord soa = (SOARecord) record(ZoneContents.soa(zone, catalog));
-        Stream stream = new Stream(query, sink, key, signature);
-        if (question.getType() == Type.IXFR && clientSerial(query) == soa.getSerial()) {
-            stream.add(soa);
-            stream.flush();
-            authority.observer().transfer(zone.name(), "current");
-            return;
+        return new Request(query, zone, key, signature, catalog, soa, clientSerial(query));
+    }
+
+    /**
+     * The bucket changes since an IXFR client's serial, from the history; empty when it does not
+     * reach back that far, or when the zone's SOA has a fixed serial that says nothing of the catalog.
+     */
+    private Optional<List<CatalogHistory.Change>> changes(Request r) {
+        if (r.have() < 0 || r.zone().soa().serial() != Soa.FOLLOW_CATALOG) {
+            return Optional.empty();
         }
-        long start = System.nanoTime();
-        long[] records = {0};
-        try {
-            ZoneContents.forEach(zone, catalog, r -> {
-                stream.add(record(r));
-                records[0]++;
-            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
-        stream.add(soa);
-        stream.flush();
-        authority.observer().transfer(zone.name(), "sent");
-        LOG.info("dns: {} of {} (serial {}) to {}: {} records in {} messages, {} ms", type, zone.name(), soa.getSerial(),
-                client.getHostAddress(), records[0] + 1, stream.messages, (System.nanoTime() - start) / 1_000_000);
+        return history.since(r.have(), r.catalog());
+    }
+
+    /**
+     * An IXFR's one condensed difference sequence (RFC 1995 section 4): the new SOA, the client's
+     * SOA, what went, the new SOA, what came, the new SOA again.
+     */
+    private static void increments(Request r, List<CatalogHistory.Change> changes, Stream stream) {
+        SOARecord now = r.soa();
+        stream.add(now);
+        stream.add(new SOARecord(now.getName(), DClass.IN, now.getTTL(), now.getHost(), now.getAdmin(), r.have(), now.getRefresh(),
+                now.getRetry(), now.getExpire(), now.getMinimum()));
+        ZoneContents.removed(r.zone(), changes, rr -> stream.add(record(rr)));
+        stream.add(now);
+        ZoneContents.added(r.zone(), changes, rr -> stream.add(record(rr)));
+        stream.add(now);
     }
 
     private static boolean allowed(Policy p, InetAddress client) {
@@ -233,11 +346,15 @@ final class ZoneTransfer {
         }
     }
 
-    /** The messages of one transfer, each sent when full, each signed when the request was. */
+    /**
+     * The messages of one transfer, each sent when full (or, over UDP, one message whatever its
+     * size), each signed when the request was.
+     */
     private static final class Stream {
         private final Message query;
         private final Sink sink;
         private final TSIG key;
+        private final boolean split;
         /** The request's signature, then that of the last message sent: each covers the one before (RFC 8945 5.3.1). */
         private TSIGRecord previous;
         private Message current;
@@ -245,11 +362,12 @@ final class ZoneTransfer {
         private int bytes;
         int messages;
 
-        Stream(Message query, Sink sink, TSIG key, TSIGRecord signature) {
-            this.query = query;
+        Stream(Request r, Sink sink, boolean split) {
+            this.query = r.query();
             this.sink = sink;
-            this.key = key;
-            this.previous = signature;
+            this.key = r.key();
+            this.previous = r.signature();
+            this.split = split;
         }
 
         void add(Record r) {
@@ -262,7 +380,7 @@ final class ZoneTransfer {
             current.addRecord(r, Section.ANSWER);
             count++;
             bytes += r.getName().length() + 12 + (r instanceof CNAMERecord c ? c.getTarget().length() : r.rdataToString().length());
-            if (count >= RECORDS_PER_MESSAGE || bytes >= BYTES_PER_MESSAGE) {
+            if (split && (count >= RECORDS_PER_MESSAGE || bytes >= BYTES_PER_MESSAGE)) {
                 try {
                     flush();
                 } catch (IOException e) {

@@ -2,11 +2,13 @@ package io.bucketdns.frontend.dns;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bucketdns.catalog.CatalogHistory;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.channels.DatagramChannel;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -39,13 +41,14 @@ class UdpListenerTest {
 
     private void start(UdpIo io, int workers) throws IOException {
         InetSocketAddress loopback = new InetSocketAddress("127.0.0.1", 0);
-        Responder responder = new Responder(authority, 1232);
+        UdpAnswers answers = new UdpAnswers(new Responder(authority, 1232),
+                new ZoneTransfer(authority, new CatalogHistory(), Clock.systemUTC()), rateLimit, () -> now);
         if (io == UdpIo.BATCHED) {
             int fd = LinuxUdp.open(loopback, 1 << 20);
-            listener = new BatchUdpListener(new int[] {fd}, LinuxUdp.localAddress(fd), responder, workers, 1232, rateLimit, () -> now);
+            listener = new BatchUdpListener(new int[] {fd}, LinuxUdp.localAddress(fd), answers, workers, 1232);
         } else {
             DatagramChannel channel = DatagramChannel.open().bind(loopback);
-            listener = new UdpListener(List.of(channel), responder, workers, rateLimit, () -> now);
+            listener = new UdpListener(List.of(channel), answers, workers);
         }
         listener.start();
         server = listener.address();

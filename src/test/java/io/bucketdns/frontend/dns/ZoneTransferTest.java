@@ -8,15 +8,19 @@ import io.bucketdns.answer.Soa;
 import io.bucketdns.answer.UnknownBucketPolicy;
 import io.bucketdns.answer.Zone;
 import io.bucketdns.catalog.Catalog;
+import io.bucketdns.catalog.CatalogWriter;
 import io.bucketdns.catalog.LiveCatalog;
 import io.bucketdns.catalog.Zonegroup;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -25,12 +29,14 @@ import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Section;
 import org.xbill.DNS.TSIG;
 import org.xbill.DNS.Type;
 import org.xbill.DNS.ZoneTransferException;
@@ -176,5 +182,104 @@ class ZoneTransferTest {
         assertThat(current.isCurrent()).isTrue();
         assertThat(older.isAXFR()).as("no history yet: the whole zone").isTrue();
         assertThat(older.getAXFR().stream().filter(r -> r.getType() == Type.CNAME)).hasSize(3);
+    }
+
+    /** A server whose zone's serial follows a catalog this test changes through a real writer. */
+    private CatalogWriter followingServer(LiveCatalog live) throws Exception {
+        server.close();
+        Zone zone = new Zone("o.example.com", Soa.parse(Fixture.SOA).withSerial(Soa.FOLLOW_CATALOG), 3600, 60, List.of("ns1.example.com."),
+                List.of(), List.of(), UnknownBucketPolicy.NXDOMAIN);
+        server = DnsServer.start(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)), LiveAuthority.of(List.of(zone), live),
+                DnsServer.Limits.defaults(), RateLimit.Settings.DEFAULT, UdpIo.select("batched"));
+        address = server.addresses().get(0);
+        server.transfersAllowed(List.of(RateLimit.Network.parse("127.0.0.0/8")), List.of());
+        CatalogWriter writer = new CatalogWriter(live);
+        writer.addListener(server.history());
+        writer.replace(Catalog.of(BOTH, EU, Map.of("foo", "eu", "gone", "us"), 0), Map.of()).join();
+        return writer;
+    }
+
+    private static final Zonegroup EU = new Zonegroup("eu", "o.example.eu");
+    private static final Zonegroup US = new Zonegroup("us", "o.example.us");
+    private static final Map<String, Zonegroup> BOTH = Map.of("eu", EU, "us", US);
+
+    private static void change(CatalogWriter writer, String bucket, String zonegroup) {
+        Map<String, String> m = new HashMap<>();
+        m.put(bucket, zonegroup);
+        writer.change(m, Map.of()).join();
+    }
+
+    private static List<String> cnames(List<Record> records) {
+        return records.stream().filter(r -> r.getType() == Type.CNAME).map(r -> r.getName() + " " + ((CNAMERecord) r).getTarget()).toList();
+    }
+
+    @Test
+    void anIxfrFromASerialInTheHistoryGetsOnlyWhatChangedSinceAsOneDifference() throws Exception {
+        LiveCatalog live = new LiveCatalog();
+        try (CatalogWriter writer = followingServer(live)) {
+            long from = live.current().serial();
+            change(writer, "new", "us");
+            change(writer, "gone", null);
+            change(writer, "foo", "us");
+
+            ZoneTransferIn x = ZoneTransferIn.newIXFR(new Name("o.example.com."), from, false, address.getHostString(), address.getPort(),
+                    null);
+            x.setTimeout(Duration.ofSeconds(5));
+            x.run();
+
+            assertThat(x.isIXFR()).isTrue();
+            assertThat(x.getIXFR()).singleElement().satisfies(d -> {
+                assertThat(d.start).isEqualTo(from);
+                assertThat(d.end).isEqualTo(live.current().serial());
+                assertThat(cnames(d.deletes)).containsExactlyInAnyOrder("gone.o.example.com. gone.o.example.us.",
+                        "foo.o.example.com. foo.o.example.eu.");
+                assertThat(cnames(d.adds)).containsExactlyInAnyOrder("new.o.example.com. new.o.example.us.",
+                        "foo.o.example.com. foo.o.example.us.");
+            });
+        }
+    }
+
+    /** An IXFR from {@code serial} over UDP, as dig +notcp sends it: the answer section. */
+    private Message udpIxfr(long serial) throws Exception {
+        Name zone = new Name("o.example.com.");
+        Message q = Message.newQuery(Record.newRecord(zone, Type.IXFR, DClass.IN));
+        q.addRecord(new SOARecord(zone, DClass.IN, 0, zone, zone, serial, 0, 0, 0, 0), Section.AUTHORITY);
+        byte[] wire = q.toWire();
+        try (DatagramSocket s = new DatagramSocket()) {
+            s.setSoTimeout(5000);
+            s.send(new DatagramPacket(wire, wire.length, address));
+            DatagramPacket p = new DatagramPacket(new byte[65535], 65535);
+            s.receive(p);
+            return new Message(Arrays.copyOf(p.getData(), p.getLength()));
+        }
+    }
+
+    @Test
+    void overUdpAnIxfrGetsItsDifferenceWhenItFitsAndElseTheSoaThatSendsItToTcp() throws Exception {
+        LiveCatalog live = new LiveCatalog();
+        try (CatalogWriter writer = followingServer(live)) {
+            long from = live.current().serial();
+            change(writer, "new", "us");
+
+            Message small = udpIxfr(from);
+            assertThat(small.getRcode()).isEqualTo(Rcode.NOERROR);
+            assertThat(small.getSection(Section.ANSWER).stream().map(r -> Type.string(r.getType()))).containsExactly("SOA", "SOA", "SOA",
+                    "CNAME", "SOA");
+            assertThat(cnames(small.getSection(Section.ANSWER))).containsExactly("new.o.example.com. new.o.example.us.");
+
+            long before = live.current().serial();
+            Map<String, String> many = new HashMap<>();
+            for (int i = 0; i < 100; i++) {
+                many.put("bucket-" + i, "eu");
+            }
+            writer.change(many, Map.of()).join();
+
+            assertThat(udpIxfr(before).getSection(Section.ANSWER)).as("100 changes do not fit in 512 bytes").singleElement()
+                    .satisfies(r -> assertThat(((SOARecord) r).getSerial()).isEqualTo(live.current().serial()));
+            assertThat(udpIxfr(live.current().serial()).getSection(Section.ANSWER)).as("current").hasSize(1);
+
+            server.transfersAllowed(List.of(RateLimit.Network.parse("10.0.0.0/8")), List.of());
+            assertThat(udpIxfr(from).getRcode()).as("outside allow").isEqualTo(Rcode.REFUSED);
+        }
     }
 }
