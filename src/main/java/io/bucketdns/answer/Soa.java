@@ -9,10 +9,14 @@ package io.bucketdns.answer;
 public record Soa(String mname, String rname, long serial, long refresh, long retry, long expire, long minimum) {
     /** Serial marker: use the catalog's serial instead of a fixed one. */
     public static final long FOLLOW_CATALOG = -1;
+    /** What {@code dns_soa_record} writes in place of a serial for {@link #FOLLOW_CATALOG}. */
+    public static final String FOLLOW_WORD = "auto";
 
     /**
      * Parses the seven presentation-format fields of {@code dns_soa_record}, e.g. {@code
-     * "ns1.example.com. hostmaster.example.com. 1 7200 3600 1209600 60"}.
+     * "ns1.example.com. hostmaster.example.com. 1 7200 3600 1209600 60"}; a serial of {@value
+     * #FOLLOW_WORD} follows the catalog, so that secondaries see every change while the timers are
+     * the operator's.
      *
      * @throws IllegalArgumentException naming the field that is wrong
      */
@@ -24,6 +28,10 @@ public record Soa(String mname, String rname, long serial, long refresh, long re
         String[] names = {"serial", "refresh", "retry", "expire", "minimum"};
         long[] v = new long[5];
         for (int i = 0; i < 5; i++) {
+            if (i == 0 && f[2].equals(FOLLOW_WORD)) {
+                v[0] = FOLLOW_CATALOG;
+                continue;
+            }
             try {
                 v[i] = Long.parseLong(f[i + 2]);
             } catch (NumberFormatException e) {

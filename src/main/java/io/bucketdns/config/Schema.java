@@ -77,8 +77,8 @@ public final class Schema {
             Key.of("powerdns", "dns_zone", NAME, "rgw.local.lan", REBUILD,
                     "the global zones served, e.g. o.example.com").listed().fromSeed(),
             Key.of("powerdns", "dns_soa_record", new Type.Text("SOA fields: mname rname serial refresh retry expire minimum"), "", KEEP,
-                    "the apex SOA; unset: the seed's names and timers (dns1.icann.org. hostmaster.icann.org. _ 7200 3600 1209600 3600)"
-                            + " with a serial that follows the catalog").zoned().fromSeed(),
+                    "the apex SOA; serial auto: it follows the catalog (what secondaries need to see changes); unset: the seed's names"
+                            + " and timers (dns1.icann.org. hostmaster.icann.org. auto 7200 3600 1209600 3600)").zoned().fromSeed(),
             Key.of("powerdns", "dns_soa_ttl", TTL, "3600", KEEP,
                     "TTL of the SOA and NS records, seconds").zoned().fromSeed(),
             Key.of("powerdns", "dns_default_ttl", TTL, "60", KEEP,

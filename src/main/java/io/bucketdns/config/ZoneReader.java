@@ -126,7 +126,7 @@ final class ZoneReader {
             return Soa.parse(text);
         } catch (IllegalArgumentException e) {
             throw v.error(section, "dns_soa_record", e.getMessage(),
-                    "write 'ns1.example.com. hostmaster.example.com. 1 7200 3600 1209600 60'");
+                    "write 'ns1.example.com. hostmaster.example.com. auto 7200 3600 1209600 60' (auto: the serial follows the catalog)");
         }
     }
 }

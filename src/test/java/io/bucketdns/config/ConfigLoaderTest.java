@@ -148,6 +148,10 @@ class ConfigLoaderTest {
         assertThat(own.unknownBuckets()).isEqualTo(UnknownBucketPolicy.NXDOMAIN);
         assertThat(own.defaultTtl()).isEqualTo(30);
         assertThat(own.soa().minimum()).isEqualTo(120);
+        assertThat(own.soa().serialFor(1234)).as("a fixed serial").isEqualTo(5);
+        assertThat(parse("[powerdns]\ndns_zone = a.com\ndns_soa_record = ns.a.com. root.a.com. auto 600 60 86400 5\n").zones().get(0).soa())
+                .as("auto: the serial follows the catalog, the timers are the operator's")
+                .satisfies(soa -> assertThat(soa.serialFor(1234)).isEqualTo(1234)).satisfies(soa -> assertThat(soa.minimum()).isEqualTo(5));
         assertThat(own.nameservers()).containsExactly("ns.example.net.");
         assertThat(own.ipv6()).containsExactly("2001:db8::1");
         assertThatThrownBy(() -> parse("[powerdns]\ndns_zone = a.com\n[zone.b.com]\nns = x.com\n"))

@@ -30,7 +30,7 @@ class ExamplesTest {
         boolean dns = example.equals("standalone") || example.equals("secondaries");
         assertThat(config.dnsListen().isEmpty()).isEqualTo(!dns);
         assertThat(config.xfr().allow().isEmpty()).isEqualTo(!example.equals("secondaries"));
-        assertThat(config.xfr().secondaries()).hasSize(example.equals("secondaries") ? 2 : 0);
+        assertThat(config.xfr().secondaries()).hasSize(example.equals("secondaries") ? 3 : 0);
         assertThat(config.remoteBackend() != null).isEqualTo(example.equals("powerdns-http"));
         assertThat(config.unixSocket() != null).isEqualTo(example.equals("powerdns-unix"));
         if (example.startsWith("powerdns-")) {

@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * The real unbound recursive resolver ({@code unbound} from Debian) for a test, as a client site
- * runs it: caching, QNAME minimisation on, no DNSSEC validation (the test zones are unsigned). It
+ * runs it: caching, QNAME minimisation on, DNSSEC validation only where a trust anchor is given
+ * ({@link #startValidating}; most test zones are unsigned). It
  * reaches only the servers it is given: stub zones, and a root hint that points at a local root
  * or at nothing, so no question leaves the host. Stopped by its PID on {@link #close()}.
  */
@@ -41,6 +42,23 @@ public final class Unbound implements AutoCloseable {
      * @throws IllegalStateException with unbound's log when it does not come up
      */
     public static Unbound start(Path dir, String address, Map<String, String> stubs, String root) throws IOException {
+        return start(dir, address, stubs, root, List.of());
+    }
+
+    /**
+     * {@link #start} with no root, validating: answers below each anchor must be signed by its
+     * chain, and those that are come with the AD flag; a bogus one is SERVFAIL.
+     *
+     * @param trustAnchors records in presentation format, e.g. the zone's KSK {@code "o.example.com.
+     *     3600 IN DNSKEY 257 3 13 ..."}
+     */
+    public static Unbound startValidating(Path dir, String address, Map<String, String> stubs, List<String> trustAnchors)
+            throws IOException {
+        return start(dir, address, stubs, null, trustAnchors);
+    }
+
+    private static Unbound start(Path dir, String address, Map<String, String> stubs, String root, List<String> trustAnchors)
+            throws IOException {
         Files.createDirectories(dir);
         Path hints = dir.resolve("root.hints");
         Files.write(hints, List.of(". 3600000 NS root.test.", "root.test. 3600000 A " + (root != null ? root : NOWHERE)));
@@ -59,10 +77,11 @@ public final class Unbound implements AutoCloseable {
                 "  root-hints: \"" + hints + "\"",
                 "  do-not-query-localhost: no",
                 "  access-control: 127.0.0.0/8 allow",
-                "  module-config: \"iterator\"",
+                "  module-config: \"" + (trustAnchors.isEmpty() ? "iterator" : "validator iterator") + "\"",
                 "  qname-minimisation: yes",
                 "  harden-below-nxdomain: yes",
                 "  num-threads: 1"));
+        trustAnchors.forEach(anchor -> conf.add("  trust-anchor: \"" + anchor + "\""));
         if (root == null) {
             conf.add("  local-zone: \".\" refuse");
             stubs.keySet().forEach(zone -> conf.add("  local-zone: \"" + zone + ".\" transparent"));

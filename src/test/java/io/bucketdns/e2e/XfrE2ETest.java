@@ -88,16 +88,7 @@ class XfrE2ETest {
     }
 
     private Daemon startKnot() throws IOException {
-        Path d = Files.createDirectories(dir.resolve("knot"));
-        // the example, plus what a test run needs: its files in d, nothing kept, the log on stderr
-        Files.writeString(d.resolve("knot.conf"), "database:\n  storage: \"" + d + "\"\nlog:\n  - target: stderr\n    any: info\n"
-                + ports(Files.readString(EXAMPLE.resolve("knot.conf")))
-                        .replace("server:\n", "server:\n  rundir: \"" + d + "\"\n")
-                        .replace("    acl: notify-from-bucketdns\n", "    acl: notify-from-bucketdns\n    storage: \"" + d + "\"\n"
-                                + "    zonefile-sync: -1\n    zonefile-load: none\n    journal-content: none\n"));
-        Daemon k = Daemon.start(List.of("knotd", "-c", d.resolve("knot.conf").toString()), d.resolve("knot.out"));
-        k.awaitAnswer("127.0.0.1", knotPort, ZONE, "SOA", "NOERROR", "knot (secondary)", null);
-        return k;
+        return KnotSecondary.start(dir.resolve("knot"), ports(Files.readString(EXAMPLE.resolve("knot.conf"))), knotPort, ZONE);
     }
 
     @AfterAll
