@@ -64,7 +64,7 @@ class DnssecE2ETest {
         bucketdns = BucketDnsProcess.serve(conf);
         assertThat(Ports.await(30, () -> "NOERROR".equals(Dig.query(port, "foo." + ZONE, "A").status())))
                 .as("bucketdns started; log:\n%s", bucketdns.log()).isTrue();
-        knot = KnotSecondary.start(dir.resolve("knot"), ports(Files.readString(EXAMPLE.resolve("knot-signing.conf"))), knotPort, ZONE);
+        knot = Secondaries.knot(dir.resolve("knot"), ports(Files.readString(EXAMPLE.resolve("knot-signing.conf"))), knotPort, ZONE);
         assertThat(E2EWait.within(Duration.ofSeconds(10), () -> !ksk().isEmpty())).as("knot signed the zone; its output:\n%s", knot.output())
                 .isTrue();
         unbound = Unbound.startValidating(dir.resolve("unbound"), RESOLVER, Map.of(ZONE, "127.0.0.1@" + knotPort), ksk());

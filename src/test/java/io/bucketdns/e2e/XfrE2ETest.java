@@ -75,20 +75,11 @@ class XfrE2ETest {
     }
 
     private Daemon startNsd() throws IOException {
-        Path d = Files.createDirectories(dir.resolve("nsd"));
-        // the example, plus what a test run needs: no user switch, chroot or remote control, files in d
-        Files.writeString(d.resolve("nsd.conf"), ports(Files.readString(EXAMPLE.resolve("nsd.conf"))).replace("/var/lib/nsd", d.toString())
-                .replace("server:\n", String.join("\n", "server:", "  do-ip6: no", "  server-count: 1", "  username: \"\"", "  chroot: \"\"",
-                        "  database: \"\"", "  zonelistfile: \"" + d.resolve("zone.list") + "\"", "  xfrdfile: \"" + d.resolve("xfrd.state") + "\"",
-                        "  pidfile: \"" + d.resolve("nsd.pid") + "\"", "  logfile: \"" + d.resolve("nsd.log") + "\"", "  verbosity: 2", "  refuse-any: no", ""))
-                + "\nremote-control:\n  control-enable: no\n");
-        Daemon d2 = Daemon.start(List.of("nsd", "-d", "-c", d.resolve("nsd.conf").toString()), d.resolve("nsd.out"));
-        d2.awaitAnswer("127.0.0.1", nsdPort, ZONE, "SOA", "NOERROR", "nsd (secondary)", d.resolve("nsd.log"));
-        return d2;
+        return Secondaries.nsd(dir.resolve("nsd"), ports(Files.readString(EXAMPLE.resolve("nsd.conf"))), nsdPort, ZONE);
     }
 
     private Daemon startKnot() throws IOException {
-        return KnotSecondary.start(dir.resolve("knot"), ports(Files.readString(EXAMPLE.resolve("knot.conf"))), knotPort, ZONE);
+        return Secondaries.knot(dir.resolve("knot"), ports(Files.readString(EXAMPLE.resolve("knot.conf"))), knotPort, ZONE);
     }
 
     @AfterAll
