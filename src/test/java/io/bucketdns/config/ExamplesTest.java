@@ -17,7 +17,7 @@ class ExamplesTest {
     Path runtime;
 
     @ParameterizedTest
-    @ValueSource(strings = {"standalone", "powerdns-http", "powerdns-unix", "powerdns-pipe", "secondaries"})
+    @ValueSource(strings = {"standalone", "powerdns-http", "powerdns-unix", "powerdns-pipe", "powerdns-primary", "secondaries"})
     void loads(String example) throws IOException {
         Path dir = Path.of("examples", example).toAbsolutePath();
         // the unix example's socket lives in /run/bucketdns, which exists only where it is deployed
@@ -31,12 +31,13 @@ class ExamplesTest {
         assertThat(config.dnsListen().isEmpty()).isEqualTo(!dns);
         assertThat(config.xfr().allow().isEmpty()).isEqualTo(!example.equals("secondaries"));
         assertThat(config.xfr().secondaries()).hasSize(example.equals("secondaries") ? 3 : 0);
-        assertThat(config.remoteBackend() != null).isEqualTo(example.equals("powerdns-http"));
+        assertThat(config.remoteBackend() != null).isEqualTo(example.equals("powerdns-http") || example.equals("powerdns-primary"));
         assertThat(config.unixSocket() != null).isEqualTo(example.equals("powerdns-unix"));
         if (example.startsWith("powerdns-")) {
             assertThat(dir.resolve("pdns.conf")).exists();
             try (Stream<String> pdns = Files.lines(dir.resolve("pdns.conf"))) {
-                assertThat(pdns.filter(l -> l.startsWith("remote-connection-string=" + example.substring("powerdns-".length()) + ":")))
+                String connector = example.equals("powerdns-primary") ? "http" : example.substring("powerdns-".length());
+                assertThat(pdns.filter(l -> l.startsWith("remote-connection-string=" + connector + ":")))
                         .hasSize(1);
             }
         }

@@ -42,8 +42,12 @@ public final class PowerDns implements AutoCloseable {
      * @throws IllegalStateException with PowerDNS's log when it exits or does not come up
      */
     public static PowerDns start(Path dir, List<String> lines) throws IOException {
+        return start(dir, Ports.free(), lines);
+    }
+
+    /** {@link #start(Path, List)} on a port chosen before, for peers that must be told it first. */
+    public static PowerDns start(Path dir, int port, List<String> lines) throws IOException {
         Files.createDirectories(dir);
-        int port = Ports.free();
         List<String> conf = new ArrayList<>(List.of(
                 "local-address=127.0.0.1", "local-port=" + port, "socket-dir=" + dir,
                 "daemon=no", "guardian=no", "disable-syslog=yes", "write-pid=no", "webserver=no", "api=no",

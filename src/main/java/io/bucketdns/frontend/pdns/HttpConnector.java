@@ -18,6 +18,8 @@ import java.util.Map;
  * <ul>
  *   <li>GET {@code /dns/lookup/<qname>/<qtype>}: the default, arguments percent-encoded in the
  *       path, the rest in the query string;
+ *   <li>PATCH {@code /dns/setNotified/<id>} with the form body {@code serial=<n>}, which the
+ *       default encoding sends once a primary's NOTIFYs went out;
  *   <li>POST {@code /dns/<method>} with a form field {@code parameters=<json>} ({@code post=1});
  *   <li>POST {@code /dns[/<method>]} with {@code {"method":...,"parameters":...}} ({@code
  *       post_json=1}).
@@ -39,7 +41,8 @@ public final class HttpConnector implements AutoCloseable {
             "list", List.of("domain_id", "zonename"),
             "getDomainInfo", List.of("name"),
             "getAllDomainMetadata", List.of("name"),
-            "getDomainMetadata", List.of("name", "kind"));
+            "getDomainMetadata", List.of("name", "kind"),
+            "setNotified", List.of("id"));
 
     private final HttpServer server;
     private final RemoteBackend backend;
@@ -81,11 +84,11 @@ public final class HttpConnector implements AutoCloseable {
             }
         }
         switch (request.method()) {
-            case "GET", "HEAD" -> {
-                List<String> names = PATH_ARGS.getOrDefault(method, List.of());
-                for (int i = 1; i < segments.size() && i <= names.size(); i++) {
-                    parameters.put(names.get(i - 1), segments.get(i));
-                }
+            case "GET", "HEAD" -> pathArguments(method, segments, parameters);
+            case "PATCH" -> {
+                // setNotified: the zone id in the path, serial=N as a form body
+                pathArguments(method, segments, parameters);
+                PercentDecoding.form(new String(request.body(), StandardCharsets.UTF_8).strip()).forEach(parameters::put);
             }
             case "POST" -> {
                 RemoteCall call = parseBody(request.body());
@@ -94,7 +97,7 @@ public final class HttpConnector implements AutoCloseable {
                 }
                 parameters.setAll(call.parameters());
             }
-            default -> throw new BadRequest(405, "method " + RemoteBackend.printable(request.method()) + " not allowed; use GET or POST");
+            default -> throw new BadRequest(405, "method " + RemoteBackend.printable(request.method()) + " not allowed; use GET, POST or PATCH");
         }
         if (method.isEmpty()) {
             throw new BadRequest(400, "no remote-backend method named; call " + PREFIX + "/<method>");
@@ -104,6 +107,13 @@ public final class HttpConnector implements AutoCloseable {
             return HttpServer.Response.streamed(200, out -> backend.stream(listed, parameters, out));
         }
         return new HttpServer.Response(200, backend.handle(method, parameters));
+    }
+
+    private static void pathArguments(String method, List<String> segments, ObjectNode parameters) {
+        List<String> names = PATH_ARGS.getOrDefault(method, List.of());
+        for (int i = 1; i < segments.size() && i <= names.size(); i++) {
+            parameters.put(names.get(i - 1), segments.get(i));
+        }
     }
 
     /** A POST body: JSON ({@code post_json=1}) or a form with a {@code parameters} field ({@code post=1}). */

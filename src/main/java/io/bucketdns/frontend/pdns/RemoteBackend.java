@@ -19,6 +19,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +40,8 @@ public final class RemoteBackend {
 
     private final Authority authority;
     private final String frontend;
+    /** The serial PowerDNS last said it sent NOTIFYs for, by zone name. */
+    private final Map<String, Long> notifiedSerials = new ConcurrentHashMap<>();
 
     /**
      * Every call is logged at DEBUG, which the seed's {@code debug = true} switches on (and a reload
@@ -68,6 +72,8 @@ public final class RemoteBackend {
                 case "getAllDomainMetadata" -> literal("{}");
                 case "getDomainMetadata" -> literal("[]");
                 case "list" -> listing(parameters);
+                case "getUpdatedMasters" -> updatedMasters();
+                case "setNotified" -> notified(parameters);
                 default -> failure("bucketdns does not implement method '" + printable(method) + "'");
             };
             if (LOG.isDebugEnabled()) {
@@ -191,6 +197,51 @@ public final class RemoteBackend {
         });
     }
 
+    /**
+     * The zones whose serial moved since PowerDNS last NOTIFYed their secondaries (all of them
+     * after a start), which a PowerDNS with {@code primary=yes} asks for every {@code
+     * xfr-cycle-interval}: it NOTIFYs every zone listed, each time, so a zone is listed only until
+     * {@code setNotified} says its serial went out.
+     */
+    private byte[] updatedMasters() {
+        List<Zone> zones = authority.zones();
+        Catalog c = authority.catalog();
+        return write(g -> {
+            g.writeArrayFieldStart("result");
+            for (int i = 0; i < zones.size(); i++) {
+                Zone z = zones.get(i);
+                Long notified = notifiedSerials.get(z.name());
+                if (notified == null || notified != z.soa().serialFor(c.serial())) {
+                    domain(g, i + 1, z, c, notified == null ? 0 : notified);
+                }
+            }
+            g.writeEndArray();
+        });
+    }
+
+    /**
+     * PowerDNS sent NOTIFYs for zone {@code id} at {@code serial}: a number, which PowerDNS's HTTP
+     * connector writes as a decimal ({@code 1796346681.000000}).
+     */
+    private byte[] notified(JsonNode p) {
+        String id = text(p, "id");
+        String serial = text(p, "serial");
+        List<Zone> zones = authority.zones();
+        int index;
+        long value;
+        try {
+            index = Integer.parseInt(id) - 1;
+            value = (long) Double.parseDouble(serial);
+        } catch (NumberFormatException | NullPointerException e) {
+            return failure("setNotified needs a zone id and a serial, got id " + id + ", serial " + serial);
+        }
+        if (index < 0 || index >= zones.size()) {
+            return failure("setNotified: no zone has id " + printable(id));
+        }
+        notifiedSerials.put(zones.get(index).name(), value);
+        return literal("true");
+    }
+
     /** The zone's records as {@link ZoneContents} gives them: what PowerDNS serves and transfers when it is the primary. */
     private static void list(JsonGenerator g, Zone zone, Catalog c) throws IOException {
         g.writeArrayFieldStart("result");
@@ -211,13 +262,17 @@ public final class RemoteBackend {
     }
 
     private static void domain(JsonGenerator g, int id, Zone z, Catalog c) throws IOException {
+        domain(g, id, z, c, z.soa().serialFor(c.serial()));
+    }
+
+    private static void domain(JsonGenerator g, int id, Zone z, Catalog c, long notifiedSerial) throws IOException {
         long serial = z.soa().serialFor(c.serial());
         g.writeStartObject();
         g.writeNumberField("id", id);
         g.writeStringField("zone", z.absoluteName());
         g.writeStringField("kind", "native");
         g.writeNumberField("serial", serial);
-        g.writeNumberField("notified_serial", serial);
+        g.writeNumberField("notified_serial", notifiedSerial);
         g.writeNumberField("last_check", 0);
         g.writeArrayFieldStart("masters");
         g.writeEndArray();

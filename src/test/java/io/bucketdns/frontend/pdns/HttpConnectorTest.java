@@ -88,6 +88,19 @@ public class HttpConnectorTest {
     }
 
     @Test
+    void setNotifiedIsAPatchWithTheSerialInAFormAsPowerDnsSendsIt() throws Exception {
+        assertThat(get("/dns/getUpdatedMasters").body()).contains("\"zone\":\"o.example.com.\"");
+
+        HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create(base + "/dns/setNotified/1"))
+                .header("Content-Type", "application/x-www-form-urlencoded").method("PATCH", HttpRequest.BodyPublishers.ofString("serial=7%2e000000"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("{\"result\":true}");
+        assertThat(get("/dns/getUpdatedMasters").body()).as("its fixed serial 7 went out").isEqualTo("{\"result\":[]}");
+    }
+
+    @Test
     void notRemoteBackendCallsGetAClearJsonError() throws Exception {
         HttpResponse<String> r = get("/");
         assertThat(r.statusCode()).isEqualTo(404);

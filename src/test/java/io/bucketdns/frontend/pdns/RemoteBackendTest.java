@@ -6,8 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bucketdns.Fixtures;
+import io.bucketdns.answer.Soa;
+import io.bucketdns.answer.UnknownBucketPolicy;
+import io.bucketdns.answer.Zone;
+import io.bucketdns.catalog.CatalogWriter;
+import io.bucketdns.catalog.LiveCatalog;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The remote-backend methods, as PowerDNS 4.7 calls them, and the JSON it gets back. */
@@ -90,5 +96,39 @@ class RemoteBackendTest {
         assertThat(list.findValuesAsText("qname")).as("unknown_bucket = default: the wildcard a secondary answers unknown names with")
                 .contains("*.o.example.com.");
         assertThat(list).as("the apex, the buckets, the wildcard: the zone an AXFR sends").hasSize(4 + 4 + 1);
+    }
+
+    /**
+     * What a PowerDNS with primary=yes asks every xfr-cycle-interval and NOTIFYs each time: a zone
+     * is listed until setNotified says its serial went out, and again once the catalog moves it.
+     */
+    @Test
+    void aZoneIsAnUpdatedMasterUntilItsSerialWasNotified() throws IOException {
+        Zone following = new Zone("o.example.com", Fixtures.ZONE.soa().withSerial(Soa.FOLLOW_CATALOG), 3600, 60,
+                List.of("ns1.example.com."), List.of(), List.of(), UnknownBucketPolicy.DEFAULT);
+        LiveCatalog live = new LiveCatalog();
+        try (CatalogWriter writer = new CatalogWriter(live)) {
+            writer.replace(Fixtures.CATALOG, Map.of()).join();
+            RemoteBackend primary = new RemoteBackend(LiveAuthority.of(List.of(following), live), "http");
+            long serial = live.current().serial();
+
+            JsonNode first = JSON.readTree(primary.handle("getUpdatedMasters", JSON.readTree("{}"))).get("result");
+            assertThat(first).as("after a start: every zone").singleElement().satisfies(z -> {
+                assertThat(z.get("zone").asText()).isEqualTo("o.example.com.");
+                assertThat(z.get("id").asInt()).isEqualTo(1);
+                assertThat(z.get("serial").asLong()).isEqualTo(serial);
+            });
+            assertThat(new String(primary.handle("setNotified", JSON.readTree("{\"id\":\"1\",\"serial\":\"" + serial + ".000000\"}"))))
+                    .isEqualTo("{\"result\":true}");
+            assertThat(JSON.readTree(primary.handle("getUpdatedMasters", JSON.readTree("{}"))).get("result")).as("notified").isEmpty();
+
+            writer.change(Map.of("fresh", "us"), Map.of()).join();
+
+            assertThat(JSON.readTree(primary.handle("getUpdatedMasters", JSON.readTree("{}"))).get("result")).singleElement()
+                    .satisfies(z -> assertThat(z.get("notified_serial").asLong()).isEqualTo(serial))
+                    .satisfies(z -> assertThat(z.get("serial").asLong()).isEqualTo(live.current().serial()));
+            assertThat(new String(primary.handle("setNotified", JSON.readTree("{\"id\":7,\"serial\":1}")))).contains("no zone has id 7");
+            assertThat(new String(primary.handle("setNotified", JSON.readTree("{}")))).contains("setNotified needs a zone id and a serial");
+        }
     }
 }
