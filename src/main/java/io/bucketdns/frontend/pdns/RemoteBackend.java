@@ -173,15 +173,7 @@ public final class RemoteBackend {
     }
 
     private byte[] allDomains() {
-        List<Zone> zones = authority.zones();
-        Catalog c = authority.catalog();
-        return write(g -> {
-            g.writeArrayFieldStart("result");
-            for (int i = 0; i < zones.size(); i++) {
-                domain(g, i + 1, zones.get(i), c);
-            }
-            g.writeEndArray();
-        });
+        return domains(false);
     }
 
     private byte[] domainInfo(String name) {
@@ -204,14 +196,22 @@ public final class RemoteBackend {
      * {@code setNotified} says its serial went out.
      */
     private byte[] updatedMasters() {
+        return domains(true);
+    }
+
+    /** Every zone, or those whose serial was not notified yet, with what was. */
+    private byte[] domains(boolean unnotifiedOnly) {
         List<Zone> zones = authority.zones();
         Catalog c = authority.catalog();
         return write(g -> {
             g.writeArrayFieldStart("result");
             for (int i = 0; i < zones.size(); i++) {
                 Zone z = zones.get(i);
+                long serial = z.soa().serialFor(c.serial());
                 Long notified = notifiedSerials.get(z.name());
-                if (notified == null || notified != z.soa().serialFor(c.serial())) {
+                if (!unnotifiedOnly) {
+                    domain(g, i + 1, z, c, serial);
+                } else if (notified == null || notified != serial) {
                     domain(g, i + 1, z, c, notified == null ? 0 : notified);
                 }
             }
