@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
  * worker has a socket of its own on the port ({@code SO_REUSEPORT}, the kernel spreading clients
  * over them), takes whatever datagrams wait in one call, answers them all and sends the answers in
  * one call. Under load a system call moves up to {@value #BATCH} datagrams instead of one; a lone
- * query is never held back, as a receive returns as soon as one datagram is there.
+ * query is never held back, as a receive returns as soon as one datagram is there. Given a CPU
+ * per worker ({@link CpuAffinity}), each worker stays on its CPU and gets the datagrams that
+ * arrive there.
  *
  * <p>The rules are the NIO path's ({@link UdpAnswers}): the same responder, the rate limit on
  * every answer, and an answer that waits for an RGW look-up sent by the thread that has it, so a
@@ -45,15 +47,20 @@ final class BatchUdpListener implements UdpEndpoint {
      * listener owns from now on, bound to {@code address}.
      *
      * @param maxAnswer the largest UDP answer the responder writes
+     * @param cpus the CPU worker {@code i} stays on, for each worker; null to let the system place them
      */
-    BatchUdpListener(int[] fds, InetSocketAddress address, UdpAnswers answers, int workers, int maxAnswer) {
+    BatchUdpListener(int[] fds, InetSocketAddress address, UdpAnswers answers, int workers, int maxAnswer, int[] cpus) {
         this.fds = fds.clone();
         this.address = address;
         this.answers = answers;
         this.maxAnswer = maxAnswer;
         for (int i = 0; i < workers; i++) {
             int fd = this.fds[i % this.fds.length];
-            this.workers.add(Thread.ofPlatform().daemon().name("dns-udp-" + address + "-" + i).unstarted(() -> serve(fd)));
+            int cpu = cpus == null ? -1 : cpus[i];
+            this.workers.add(Thread.ofPlatform().daemon().name("dns-udp-" + address + "-" + i).unstarted(() -> {
+                pin(cpu);
+                serve(fd);
+            }));
         }
     }
 
@@ -98,6 +105,16 @@ final class BatchUdpListener implements UdpEndpoint {
                 if (refused > 0) {
                     LOG.debug("dns: udp on {}: {} answers refused by the kernel", address, refused);
                 }
+            }
+        }
+    }
+
+    private void pin(int cpu) {
+        if (cpu >= 0) {
+            try {
+                LinuxUdp.pinCurrentThread(cpu);
+            } catch (IOException e) {
+                LOG.warn("dns: udp on {}: a worker stays unpinned: {}", address, e.getMessage());
             }
         }
     }

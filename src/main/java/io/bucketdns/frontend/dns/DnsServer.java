@@ -103,9 +103,11 @@ public final class DnsServer implements AutoCloseable {
      * @param maxTcpConnections open TCP connections over all addresses
      * @param tcpIdleTimeout how long a TCP connection may wait between messages
      * @param tcpMessageTimeout how long one message may take to arrive once its first byte has
+     * @param cpuAffinity on the batched path, keep each UDP worker on one CPU and give it the
+     *     datagrams that arrive there ({@link CpuAffinity})
      */
     public record Limits(int udpWorkers, int maxUdpPayload, int maxTcpConnections, Duration tcpIdleTimeout,
-            Duration tcpMessageTimeout) {
+            Duration tcpMessageTimeout, boolean cpuAffinity) {
         public Limits {
             if (udpWorkers < 1 || maxTcpConnections < 1) {
                 throw new IllegalArgumentException("at least one UDP worker and one TCP connection");
@@ -117,12 +119,17 @@ public final class DnsServer implements AutoCloseable {
 
         /** These limits with another TCP idle timeout. */
         public Limits withTcpIdleTimeout(Duration idle) {
-            return new Limits(udpWorkers, maxUdpPayload, maxTcpConnections, idle, tcpMessageTimeout);
+            return new Limits(udpWorkers, maxUdpPayload, maxTcpConnections, idle, tcpMessageTimeout, cpuAffinity);
         }
 
-        /** One UDP worker per core, 1232-byte UDP answers, 512 TCP connections, 10 s idle, 2 s per message. */
+        /** These limits with UDP workers kept on their CPUs, or not. */
+        public Limits withCpuAffinity(boolean on) {
+            return new Limits(udpWorkers, maxUdpPayload, maxTcpConnections, tcpIdleTimeout, tcpMessageTimeout, on);
+        }
+
+        /** One UDP worker per core, each on its CPU; 1232-byte UDP answers, 512 TCP connections, 10 s idle, 2 s per message. */
         public static Limits defaults() {
-            return new Limits(Runtime.getRuntime().availableProcessors(), 1232, 512, Duration.ofSeconds(10), Duration.ofSeconds(2));
+            return new Limits(Runtime.getRuntime().availableProcessors(), 1232, 512, Duration.ofSeconds(10), Duration.ofSeconds(2), true);
         }
     }
 
@@ -259,6 +266,11 @@ public final class DnsServer implements AutoCloseable {
     }
 
     /** How UDP moves, as chosen at start. */
+    /** Whether batched UDP workers were asked to stay on their CPUs. */
+    public boolean cpuAffinity() {
+        return limits.cpuAffinity();
+    }
+
     public UdpIo udpIo() {
         return udpIo;
     }
@@ -421,12 +433,35 @@ public final class DnsServer implements AutoCloseable {
             for (; opened < fds.length; opened++) {
                 fds[opened] = LinuxUdp.open(bound, UDP_RECEIVE_BUFFER);
             }
-            return new BatchUdpListener(fds, bound, udpAnswers(), limits.udpWorkers(), limits.maxUdpPayload());
+            return new BatchUdpListener(fds, bound, udpAnswers(), limits.udpWorkers(), limits.maxUdpPayload(),
+                    limits.cpuAffinity() ? steer(fds, bound) : null);
         } catch (IOException | RuntimeException e) {
             for (int i = 0; i < opened; i++) {
                 LinuxUdp.close(fds[i]);
             }
             throw e;
+        }
+    }
+
+    /**
+     * Steers {@code fds}' datagrams by the CPU they arrive on and returns the CPU for each socket's
+     * worker; null, logged once, where the allowed CPUs do not map one to one onto the sockets or the
+     * kernel refuses: the workers then go where the system puts them.
+     */
+    private int[] steer(int[] fds, InetSocketAddress bound) {
+        try {
+            int[] allowed = LinuxUdp.allowedCpus();
+            int[] cpus = CpuAffinity.plan(allowed, fds.length);
+            if (cpus == null) {
+                LOG.info("dns: udp on {}: {} workers on CPUs {}: not one a CPU, left where the system puts them", bound, fds.length,
+                        java.util.Arrays.toString(allowed));
+                return null;
+            }
+            LinuxUdp.steerByCpu(fds[0], fds.length);
+            return cpus;
+        } catch (IOException e) {
+            LOG.info("dns: udp on {}: workers left where the system puts them: {}", bound, e.getMessage());
+            return null;
         }
     }
 

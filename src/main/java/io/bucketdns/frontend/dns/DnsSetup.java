@@ -17,15 +17,17 @@ import java.util.List;
  */
 public final class DnsSetup extends NamedSetup<DnsServer, DnsSetup.Listen> {
     /** What the server binds: the addresses, and how UDP moves there. */
-    public record Listen(List<InetSocketAddress> addresses, String udpIo) {}
+    public record Listen(List<InetSocketAddress> addresses, String udpIo, boolean cpuAffinity) {}
 
     public DnsSetup() {
-        super("dns", config -> config.dnsListen().isEmpty() ? null : new Listen(config.dnsListen(), config.choice(Schema.DNS_UDP_IO)));
+        super("dns", config -> config.dnsListen().isEmpty() ? null : new Listen(config.dnsListen(), config.choice(Schema.DNS_UDP_IO),
+                config.flag(Schema.DNS_UDP_CPU_AFFINITY)));
     }
 
     @Override
     public DnsServer start(BucketDnsConfig config, Context context) throws IOException {
-        DnsServer.Limits limits = DnsServer.Limits.defaults().withTcpIdleTimeout(config.duration(Schema.DNS_TCP_IDLE_TIMEOUT));
+        DnsServer.Limits limits = DnsServer.Limits.defaults().withTcpIdleTimeout(config.duration(Schema.DNS_TCP_IDLE_TIMEOUT))
+                .withCpuAffinity(config.flag(Schema.DNS_UDP_CPU_AFFINITY));
         DnsServer server = DnsServer.start(config.dnsListen(), context.authority(), limits, config.dnsRateLimit(),
                 UdpIo.select(config.choice(Schema.DNS_UDP_IO)));
         server.transfersAllowed(config.xfr().allow(), config.xfr().keys());
@@ -52,6 +54,10 @@ public final class DnsSetup extends NamedSetup<DnsServer, DnsSetup.Listen> {
         if (UdpIo.select(asked) != running.udpIo()) {
             throw new IOException("[dns] udp_io = " + asked + " differs from the running " + running.udpIo().configName()
                     + "; restart bucketdns to change it");
+        }
+        if (next.flag(Schema.DNS_UDP_CPU_AFFINITY) != running.cpuAffinity()) {
+            throw new IOException("[dns] udp_cpu_affinity = " + next.flag(Schema.DNS_UDP_CPU_AFFINITY) + " differs from the running "
+                    + running.cpuAffinity() + "; restart bucketdns to change it");
         }
         DnsServer.Change c = running.change(next.dnsListen());
         return new Setup.Change<>(running, c::commit, c::abort);

@@ -21,7 +21,8 @@ import java.util.Locale;
 /**
  * The few Linux socket calls the batched UDP path needs, through the FFM API: {@code socket},
  * {@code setsockopt}, {@code bind}, {@code getsockname}, {@code recvmmsg}, {@code sendmmsg},
- * {@code sendmsg}, {@code shutdown}, {@code close}. The JDK's {@code DatagramChannel} moves one
+ * {@code sendmsg}, {@code shutdown}, {@code close}, and {@code sched_getaffinity}/{@code
+ * sched_setaffinity} to keep each worker on the CPU its datagrams arrive on. The JDK's {@code DatagramChannel} moves one
  * datagram per system call and cannot read a datagram's destination address ({@code IP_PKTINFO}),
  * which a wildcard socket needs to answer from the address asked.
  *
@@ -37,6 +38,9 @@ final class LinuxUdp {
     private static final int SOL_SOCKET = 1;
     private static final int SO_RCVBUF = 8;
     private static final int SO_REUSEPORT = 15;
+    private static final int SO_ATTACH_REUSEPORT_CBPF = 51;
+    /** {@code cpu_set_t}: 1024 bits. */
+    private static final int CPU_SET_SIZE = 128;
     static final int IPPROTO_IP = 0;
     static final int IP_PKTINFO = 8;
     static final int IPPROTO_IPV6 = 41;
@@ -88,6 +92,8 @@ final class LinuxUdp {
     private static final MethodHandle SHUTDOWN;
     private static final MethodHandle CLOSE;
     private static final MethodHandle STRERROR;
+    private static final MethodHandle GETAFFINITY;
+    private static final MethodHandle SETAFFINITY;
 
     /** The captured call state's layout and its errno handle. */
     private record ErrnoLayout(MemoryLayout layout, VarHandle errno) {}
@@ -95,7 +101,7 @@ final class LinuxUdp {
     static {
         String why = null;
         ErrnoLayout errno = null;
-        MethodHandle[] h = new MethodHandle[10];
+        MethodHandle[] h = new MethodHandle[12];
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
         String arch = System.getProperty("os.arch", "");
         if (!os.startsWith("linux")) {
@@ -122,6 +128,8 @@ final class LinuxUdp {
                 h[7] = linker.downcallHandle(libc.findOrThrow("shutdown"), FunctionDescriptor.of(i, i, i), capture);
                 h[8] = linker.downcallHandle(libc.findOrThrow("close"), FunctionDescriptor.of(i, i), capture);
                 h[9] = linker.downcallHandle(libc.findOrThrow("strerror"), FunctionDescriptor.of(p, i));
+                h[10] = linker.downcallHandle(libc.findOrThrow("sched_getaffinity"), FunctionDescriptor.of(i, i, l, p), capture);
+                h[11] = linker.downcallHandle(libc.findOrThrow("sched_setaffinity"), FunctionDescriptor.of(i, i, l, p), capture);
             } catch (RuntimeException | LinkageError e) {
                 why = "the C library's socket calls cannot be linked: " + e;
             }
@@ -138,6 +146,8 @@ final class LinuxUdp {
         SHUTDOWN = h[7];
         CLOSE = h[8];
         STRERROR = h[9];
+        GETAFFINITY = h[10];
+        SETAFFINITY = h[11];
     }
 
     private LinuxUdp() {}
@@ -222,6 +232,70 @@ final class LinuxUdp {
         if (r < 0) {
             throw new IOException("setsockopt " + what + ": " + strerror(errno(err)));
         }
+    }
+
+    /** The CPUs the calling thread may run on, ascending. */
+    static int[] allowedCpus() throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment err = errnoSlot(arena);
+            MemorySegment mask = arena.allocate(CPU_SET_SIZE, 8);
+            if ((int) GETAFFINITY.invokeExact(err, 0, (long) CPU_SET_SIZE, mask) < 0) {
+                throw new IOException("sched_getaffinity: " + strerror(errno(err)));
+            }
+            return java.util.stream.IntStream.range(0, CPU_SET_SIZE * 8)
+                    .filter(cpu -> (mask.get(ValueLayout.JAVA_BYTE, cpu / 8) & (1 << (cpu % 8))) != 0).toArray();
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** Keeps the calling thread on {@code cpu} alone. */
+    static void pinCurrentThread(int cpu) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment err = errnoSlot(arena);
+            MemorySegment mask = arena.allocate(CPU_SET_SIZE, 8);
+            mask.set(ValueLayout.JAVA_BYTE, cpu / 8, (byte) (1 << (cpu % 8)));
+            if ((int) SETAFFINITY.invokeExact(err, 0, (long) CPU_SET_SIZE, mask) < 0) {
+                throw new IOException("sched_setaffinity to CPU " + cpu + ": " + strerror(errno(err)));
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * Steers each datagram of {@code fd}'s {@code SO_REUSEPORT} group to socket {@code cpu %
+     * sockets} of the group (in the order they were bound), {@code cpu} being the one the datagram
+     * arrived on: a classic BPF program {@code ld #cpu; mod #sockets; ret a}, as Knot's {@code
+     * socket-affinity} attaches.
+     */
+    static void steerByCpu(int fd, int sockets) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment err = errnoSlot(arena);
+            MemorySegment program = arena.allocate(8 * 3, 8); // struct sock_filter {u16 code; u8 jt, jf; u32 k}
+            filter(program, 0, 0x20, 0xFFFFF000 + 36); // BPF_LD|BPF_W|BPF_ABS, SKF_AD_OFF + SKF_AD_CPU
+            filter(program, 1, 0x94, sockets); // BPF_ALU|BPF_MOD|BPF_K
+            filter(program, 2, 0x16, 0); // BPF_RET|BPF_A
+            MemorySegment fprog = arena.allocate(16, 8); // struct sock_fprog {u16 len; struct sock_filter *filter}
+            fprog.set(ValueLayout.JAVA_SHORT, 0, (short) 3);
+            fprog.set(ValueLayout.ADDRESS, 8, program);
+            if ((int) SETSOCKOPT.invokeExact(err, fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, fprog, 16) < 0) {
+                throw new IOException("setsockopt SO_ATTACH_REUSEPORT_CBPF: " + strerror(errno(err)));
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    private static void filter(MemorySegment program, int i, int code, int k) {
+        program.set(ValueLayout.JAVA_SHORT, 8L * i, (short) code);
+        program.set(ValueLayout.JAVA_INT, 8L * i + 4, k);
     }
 
     /** The address {@code fd} is bound to (its port, when it was 0, the one the system chose). */

@@ -253,4 +253,69 @@ class DatagramsTest {
         assertThatThrownBy(() -> LinuxUdp.open(new InetSocketAddress("192.0.2.1", 0), 1 << 16))
                 .isInstanceOf(BindException.class).hasMessageContaining("Cannot assign requested address");
     }
+
+    /** Runs {@code body} on a new platform thread kept on {@code cpu}, so that the test's own thread stays unpinned. */
+    private static void onCpu(int cpu, ThrowingRunnable body) throws Exception {
+        Exception[] failed = new Exception[1];
+        Thread t = Thread.ofPlatform().start(() -> {
+            try {
+                LinuxUdp.pinCurrentThread(cpu);
+                body.run();
+            } catch (Exception e) {
+                failed[0] = e;
+            }
+        });
+        t.join(10_000);
+        if (failed[0] != null) {
+            throw failed[0];
+        }
+    }
+
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    @Test
+    void aPinnedThreadMayRunOnItsCpuAlone() throws Exception {
+        int[] allowed = LinuxUdp.allowedCpus();
+        assertThat(allowed).isNotEmpty().isSorted();
+        int[][] seen = new int[1][];
+        onCpu(allowed[allowed.length - 1], () -> seen[0] = LinuxUdp.allowedCpus());
+
+        assertThat(seen[0]).containsExactly(allowed[allowed.length - 1]);
+        assertThat(LinuxUdp.allowedCpus()).as("the test's thread is untouched").isEqualTo(allowed);
+        assertThatThrownBy(() -> onCpu(1023, () -> {})).isInstanceOf(IOException.class).hasMessageContaining("sched_setaffinity to CPU 1023");
+    }
+
+    /** On loopback a datagram arrives on the CPU that sent it, so steering puts it in that CPU's socket of the group. */
+    @Test
+    void steeringHandsEachDatagramToTheSocketOfTheCpuItArrivedOn() throws Exception {
+        int[] allowed = LinuxUdp.allowedCpus();
+        int[] cpus = CpuAffinity.plan(allowed, allowed.length);
+        assumeTrue(cpus != null && cpus.length >= 2, "needs two CPUs numbered apart modulo their count");
+        int first = open("127.0.0.1");
+        int[] group = new int[cpus.length];
+        group[0] = first;
+        for (int i = 1; i < group.length; i++) {
+            group[i] = LinuxUdp.open(LinuxUdp.localAddress(first), 1 << 20);
+            fds.add(group[i]);
+        }
+        LinuxUdp.steerByCpu(first, group.length);
+        InetSocketAddress to = at("127.0.0.1", first);
+
+        for (int socket = 0; socket < group.length; socket++) {
+            onCpu(cpus[socket], () -> {
+                try (DatagramSocket c = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+                    for (int k = 0; k < 3; k++) {
+                        send(c, to, "q" + k);
+                    }
+                }
+            });
+            for (int other = 0; other < group.length; other++) {
+                int expected = other == socket ? 3 : 0;
+                assertThat(other == socket ? receiveAll(group[other], 3).stream().mapToInt(Integer::intValue).sum() : batch.receive(group[other], false))
+                        .as("sent from CPU %d: socket %d", cpus[socket], other).isEqualTo(expected);
+            }
+        }
+    }
 }

@@ -32,7 +32,7 @@ class DnsServerTcpE2ETest {
     @BeforeEach
     void start() throws IOException {
         server = DnsServer.start(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
-                Fixture.authority(List.of()), new DnsServer.Limits(1, 1232, MAX_CONNECTIONS, IDLE, MESSAGE), RateLimit.Settings.DEFAULT,
+                Fixture.authority(List.of()), new DnsServer.Limits(1, 1232, MAX_CONNECTIONS, IDLE, MESSAGE, false), RateLimit.Settings.DEFAULT,
                 Fixture.udpIo());
         address = server.addresses().get(0);
     }

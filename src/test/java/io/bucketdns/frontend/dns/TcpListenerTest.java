@@ -33,7 +33,7 @@ class TcpListenerTest {
     private void start(int maxConnections, Duration messageTimeout) throws IOException {
         ServerSocket server = new ServerSocket();
         server.bind(new InetSocketAddress("127.0.0.1", 0));
-        DnsServer.Limits limits = new DnsServer.Limits(1, 1232, maxConnections, Duration.ofSeconds(10), messageTimeout);
+        DnsServer.Limits limits = new DnsServer.Limits(1, 1232, maxConnections, Duration.ofSeconds(10), messageTimeout, false);
         listener = new TcpListener(server, new Responder(authority, 1232), new ZoneTransfer(authority, new io.bucketdns.catalog.CatalogHistory(), java.time.Clock.systemUTC()), new Connections<>(maxConnections), limits,
                 new AtomicInteger(10_000));
         listener.start();

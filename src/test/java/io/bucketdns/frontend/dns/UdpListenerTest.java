@@ -45,7 +45,7 @@ class UdpListenerTest {
                 new ZoneTransfer(authority, new CatalogHistory(), Clock.systemUTC()), rateLimit, () -> now);
         if (io == UdpIo.BATCHED) {
             int fd = LinuxUdp.open(loopback, 1 << 20);
-            listener = new BatchUdpListener(new int[] {fd}, LinuxUdp.localAddress(fd), answers, workers, 1232);
+            listener = new BatchUdpListener(new int[] {fd}, LinuxUdp.localAddress(fd), answers, workers, 1232, null);
         } else {
             DatagramChannel channel = DatagramChannel.open().bind(loopback);
             listener = new UdpListener(List.of(channel), answers, workers);

@@ -136,7 +136,7 @@ class MissWaitTest {
     void theServerAnswersLaterWithoutHoldingItsOnlyWorker() throws Exception {
         Duration wait = Duration.ofMillis(1500);
         DnsServer server = DnsServer.start(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)), authority(20, wait),
-                new DnsServer.Limits(1, 1232, 16, Duration.ofSeconds(10), Duration.ofSeconds(2)), io.bucketdns.frontend.dns.RateLimit.Settings.DEFAULT,
+                new DnsServer.Limits(1, 1232, 16, Duration.ofSeconds(10), Duration.ofSeconds(2), false), io.bucketdns.frontend.dns.RateLimit.Settings.DEFAULT,
                 io.bucketdns.frontend.dns.UdpIo.select("batched"));
         closing.add(server);
 
