@@ -11,8 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The UDP path as the real process names it: in its start line and in {@code /metrics}
- * ({@code bucketdns_dns_udp_io}); and a reload that would switch paths refused with the reason,
- * the server answering on.
+ * ({@code bucketdns_dns_udp_io}); and a reload that would switch paths, or switch the workers' CPU
+ * affinity, refused with the reason, the server answering on.
  */
 class UdpIoE2ETest {
     /** The path under test: the default, or the build's second pass's. */
@@ -40,6 +40,12 @@ class UdpIoE2ETest {
                 .as("started; log:\n%s", bucketdns.log()).isTrue();
 
         assertThat(bucketdns.log()).contains("dns server: udp (" + IO + ") and tcp on [/127.0.0.1:" + port + "]");
+        if (IO.equals("batched")) {
+            // kept on their CPUs where the allowed CPUs map one to one onto the workers; else the log says why not
+            assertThat(bucketdns.log()).containsAnyOf("dns: udp on /127.0.0.1:" + port + ": each worker kept on its CPU, fed what arrives there",
+                    "dns: udp on /127.0.0.1:" + port + ": workers left where the system puts them",
+                    "not one a CPU, left where the system puts them");
+        }
         assertThat(Scrape.value(ops, "bucketdns_dns_udp_io{io=\"" + IO + "\"}")).isEqualTo(1.0);
         assertThat(Scrape.value(ops, "bucketdns_dns_udp_io{io=\"" + OTHER + "\"}")).as("absent").isZero();
 
@@ -54,5 +60,15 @@ class UdpIoE2ETest {
                 .contains("restart bucketdns to change it");
         assertThat(Dig.query(port, "foo.o.example.com", "A").status()).as("answering on").isEqualTo("NOERROR");
         assertThat(Scrape.value(ops, "bucketdns_dns_udp_io{io=\"" + IO + "\"}")).isEqualTo(1.0);
+
+        List<String> unpinned = new java.util.ArrayList<>(lines);
+        unpinned.add(unpinned.indexOf("[dns]") + 1, "udp_cpu_affinity = false");
+        Files.write(conf, unpinned);
+        Cli.Result affinity = Cli.run("reload", "--config", conf.toString());
+
+        assertThat(affinity.exitCode()).as("%s", affinity).isNotZero();
+        assertThat(affinity.out() + affinity.err()).contains("[dns] udp_cpu_affinity = false differs from the running true")
+                .contains("restart bucketdns to change it");
+        assertThat(Dig.query(port, "foo.o.example.com", "A").status()).as("answering on").isEqualTo("NOERROR");
     }
 }

@@ -458,6 +458,7 @@ public final class DnsServer implements AutoCloseable {
                 return null;
             }
             LinuxUdp.steerByCpu(fds[0], fds.length);
+            LOG.info("dns: udp on {}: each worker kept on its CPU, fed what arrives there: CPUs {}", bound, java.util.Arrays.toString(cpus));
             return cpus;
         } catch (IOException e) {
             LOG.info("dns: udp on {}: workers left where the system puts them: {}", bound, e.getMessage());
